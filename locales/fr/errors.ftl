@@ -1,0 +1,17 @@
+error-not-found = Page introuvable
+error-not-found-explanation = La page ou le dossier n'existe pas, ou l'adresse a été mal saisie.
+error-forbidden = Vous n'avez pas accès à ceci
+error-forbidden-explanation = Ce dossier ou cette page dépasse ce que votre rôle permet. La tentative a été enregistrée. Si vous avez besoin d'un accès, adressez-vous à votre superviseur ou à un administrateur.
+error-unauthenticated = Veuillez vous connecter
+error-unauthenticated-explanation = Votre session a pris fin. Connectez-vous de nouveau pour continuer.
+error-invalid = Certains renseignements sont à corriger
+error-invalid-explanation = Vérifiez les champs signalés et réessayez.
+error-conflict = Quelqu'un d'autre a enregistré une modification avant vous
+error-conflict-explanation = Ouvrez de nouveau le dossier pour voir la dernière version, puis faites votre modification.
+error-csrf = Ce formulaire a expiré
+error-csrf-explanation = Par sécurité, les formulaires cessent de fonctionner après la déconnexion ou la fin de la session. Revenez en arrière, rechargez la page et envoyez-la de nouveau.
+error-internal = Un problème est survenu de notre côté
+error-internal-explanation = Vous n'y êtes pour rien. Votre dernière modification n'a peut-être pas été enregistrée : vérifiez le dossier et réessayez dans un instant.
+error-required = Saisissez ce renseignement
+error-too-long = Utilisez { $max } caractères ou moins
+error-unknown-choice = Choisissez l'une des options proposées

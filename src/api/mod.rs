@@ -1,0 +1,101 @@
+//! The JSON API under /api/v1: bearer tokens, the error envelope, OpenAPI from the handlers.
+
+pub mod people;
+pub mod setup;
+
+use crate::access::Actor;
+use crate::app::AppState;
+use crate::auth;
+use crate::db;
+use crate::error::{AppError, AppResult};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::Router;
+use serde::de::DeserializeOwned;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Mainstay API", version = "1", description = "Organisation set-up and person records. \
+        Authenticate with `Authorization: Bearer <token>` (create a token under Account → API tokens). \
+        Errors use the envelope `{\"errors\":[{\"field\":…,\"detail\":…,\"code\":…}]}`."),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    components(schemas(crate::web::errors::ErrorEnvelope, crate::web::errors::ErrorItem))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+/// The API routes and the OpenAPI document generated from them.
+pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1", setup::routes().merge(people::routes()))
+        .split_for_parts()
+}
+
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_router().1
+}
+
+pub fn router(_state: AppState) -> Router<AppState> {
+    let (router, doc) = api_router();
+    let doc_json = doc.clone();
+    router
+        .route("/api/v1/openapi.json", axum::routing::get(move || async move { axum::Json(doc_json) }))
+        .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi-ui.json", doc))
+}
+
+/// The caller of an API request, from its bearer token.
+pub struct ApiActor(pub Actor);
+
+impl FromRequestParts<AppState> for ApiActor {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<ApiActor> {
+        let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let Some(token) = header.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty()) else {
+            return Err(AppError::Unauthenticated);
+        };
+        let Some(found) = db::tokens::by_hash(state.db.conn(), &auth::token_digest(token)).await? else {
+            return Err(AppError::Unauthenticated);
+        };
+        let account = db::staff::get(state.db.conn(), found.org_id, found.staff_id)
+            .await?
+            .filter(|a| a.active)
+            .ok_or(AppError::Unauthenticated)?;
+        let now = state.clock.now();
+        // Recording use once a minute is enough to show which tokens are alive.
+        if found.last_used_at.is_none_or(|t| now - t > time::Duration::minutes(1)) {
+            let txn = state.db.begin_write().await?;
+            db::tokens::mark_used(&txn, found.id, now).await?;
+            txn.commit().await?;
+        }
+        let ip = crate::web::client_ip(parts, state.config.behind_tls);
+        Ok(ApiActor(auth::load_actor(&state.db, &account, ip).await?))
+    }
+}
+
+/// A JSON body; malformed JSON becomes the error envelope, not a plain-text rejection.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> AppResult<Self> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(_) => Err(AppError::BadRequest("error-bad-json")),
+        }
+    }
+}

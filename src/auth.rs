@@ -1,0 +1,171 @@
+//! Passwords, second factor, lock-out, API tokens and CSRF tokens.
+
+use crate::access::Actor;
+use crate::db::entities::staff;
+use crate::db::{self, Db};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rand::RngCore;
+use sea_orm::DbErr;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use time::{Duration, OffsetDateTime};
+use totp_rs::{Algorithm, Secret, TOTP};
+
+/// Hashing is slow on purpose; run it off the async threads.
+pub async fn hash_password(password: String) -> anyhow::Result<String> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| anyhow::anyhow!("hashing password: {e}"))
+    })
+    .await?
+}
+
+/// Checks a password; with no stored hash it still does the work, so timing reveals nothing.
+pub async fn verify_password(password: String, stored: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || {
+        let stored = stored.unwrap_or_else(|| DUMMY_HASH.to_string());
+        match PasswordHash::new(&stored) {
+            Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+            Err(_) => false,
+        }
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// An argon2 hash of a random string, used when the account does not exist.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2Yb6BDWmPlSBy/j8D7lnk3X35c9Ry1bkNJaExpELC4E";
+
+/// After this many failures in a row, sign-in is refused for a while.
+pub const FAILURES_BEFORE_LOCK: i32 = 5;
+
+/// How long an account stays locked after `failures` consecutive failures: one minute at the
+/// fifth, doubling with each further failure, never more than an hour.
+pub fn lockout_for(failures: i32) -> Option<Duration> {
+    if failures < FAILURES_BEFORE_LOCK {
+        return None;
+    }
+    let doublings = (failures - FAILURES_BEFORE_LOCK).min(6) as u32;
+    Some(Duration::minutes((1i64 << doublings).min(60)))
+}
+
+pub fn is_locked(account: &staff::Model, now: OffsetDateTime) -> bool {
+    account.locked_until.is_some_and(|until| until > now)
+}
+
+/// A new base32 second-factor secret.
+pub fn new_totp_secret() -> String {
+    Secret::generate_secret().to_encoded().to_string()
+}
+
+fn totp(secret_b32: &str, account: &str) -> Option<TOTP> {
+    let bytes = Secret::Encoded(secret_b32.to_string()).to_bytes().ok()?;
+    TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes, Some("Mainstay".to_string()), account.to_string()).ok()
+}
+
+/// Accepts the code for now and one 30-second step either side (phone clocks drift).
+pub fn check_totp(secret_b32: &str, account: &str, code: &str, now: OffsetDateTime) -> bool {
+    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    totp(secret_b32, account).is_some_and(|t| t.check(&code, now.unix_timestamp().max(0) as u64))
+}
+
+pub fn totp_code_at(secret_b32: &str, account: &str, at: OffsetDateTime) -> Option<String> {
+    totp(secret_b32, account).map(|t| t.generate(at.unix_timestamp().max(0) as u64))
+}
+
+/// The otpauth:// address an authenticator app reads from the QR code.
+pub fn totp_url(secret_b32: &str, account: &str) -> Option<String> {
+    totp(secret_b32, account).map(|t| t.get_url())
+}
+
+/// The QR code of a URL as an SVG image.
+pub fn qr_svg(url: &str) -> Option<String> {
+    let code = qrcode::QrCode::new(url.as_bytes()).ok()?;
+    Some(code.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).build())
+}
+
+/// A random token as URL-safe hex.
+pub fn random_token(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut buf);
+    hex::encode(buf)
+}
+
+/// API tokens are stored only as this digest.
+pub fn token_digest(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// New API token: "ms_" + 64 hex characters; returns (token, digest, display prefix).
+pub fn new_api_token() -> (String, String, String) {
+    let token = format!("ms_{}", random_token(32));
+    let digest = token_digest(&token);
+    let prefix = token[..10].to_string();
+    (token, digest, prefix)
+}
+
+pub fn tokens_match(a: &str, b: &str) -> bool {
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+/// Loads what access decisions need about a staff member.
+pub async fn load_actor(db: &Db, account: &staff::Model, ip: Option<String>) -> Result<Actor, DbErr> {
+    let supervisee_ids = db::staff::supervisee_ids(db.conn(), account.org_id, account.id).await?;
+    let program_ids = db::org::staff_program_ids(db.conn(), account.org_id, account.id).await?;
+    Ok(Actor {
+        staff_id: account.id,
+        org_id: account.org_id,
+        display_name: account.display_name.clone(),
+        email: account.email.clone(),
+        roles: db::staff::roles_from_text(&account.roles),
+        supervisee_ids,
+        program_ids,
+        ip,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lockout_backs_off_and_caps() {
+        assert_eq!(lockout_for(4), None);
+        assert_eq!(lockout_for(5), Some(Duration::minutes(1)));
+        assert_eq!(lockout_for(6), Some(Duration::minutes(2)));
+        assert_eq!(lockout_for(8), Some(Duration::minutes(8)));
+        assert_eq!(lockout_for(50), Some(Duration::minutes(60)));
+    }
+
+    #[tokio::test]
+    async fn password_round_trip() {
+        let hash = hash_password("correct horse battery".into()).await.unwrap();
+        assert!(verify_password("correct horse battery".into(), Some(hash.clone())).await);
+        assert!(!verify_password("wrong".into(), Some(hash)).await);
+        assert!(!verify_password("anything".into(), None).await);
+    }
+
+    #[test]
+    fn totp_accepts_current_code_only() {
+        let secret = new_totp_secret();
+        let now = OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
+        let code = totp_code_at(&secret, "a@example.org", now).unwrap();
+        assert!(check_totp(&secret, "a@example.org", &code, now));
+        assert!(check_totp(&secret, "a@example.org", &code, now + Duration::seconds(30)));
+        assert!(!check_totp(&secret, "a@example.org", &code, now + Duration::minutes(5)));
+        assert!(totp_url(&secret, "a@example.org").unwrap().starts_with("otpauth://totp/"));
+    }
+
+    #[test]
+    fn api_tokens_are_hashed() {
+        let (token, digest, prefix) = new_api_token();
+        assert!(token.starts_with("ms_") && token.len() == 67);
+        assert_eq!(digest, token_digest(&token));
+        assert!(token.starts_with(&prefix));
+        assert!(tokens_match(&digest, &token_digest(&token)));
+    }
+}

@@ -1,0 +1,257 @@
+//! Command-line interface: one binary, several subcommands.
+
+use crate::app::{self, AppState};
+use crate::config::Config;
+use crate::db::Db;
+use crate::domain::codes::Role;
+use crate::domain::setup::{OrganisationInput, StaffInput};
+use crate::domain::Clock;
+use crate::{audit, db, demo};
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "mainstay", version, about = "Peer recovery coaching, support groups and information & referral")]
+pub struct Cli {
+    /// Log as JSON lines (for production log collectors).
+    #[arg(long, env = "MAINSTAY_LOG_JSON", global = true)]
+    pub log_json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DatabaseArg {
+    /// sqlite://FILE (default) or postgres://USER@HOST/DB
+    #[arg(long = "database", env = "MAINSTAY_DATABASE_URL", default_value = "sqlite://mainstay.db")]
+    pub url: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the web server (and its background jobs).
+    Serve {
+        /// Open (or create) a demo database with a synthetic organisation and print the sign-ins.
+        #[arg(long)]
+        demo: bool,
+        #[arg(long, env = "MAINSTAY_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Database URL; with --demo and no URL given, sqlite://mainstay-demo.db.
+        #[arg(long = "database", env = "MAINSTAY_DATABASE_URL")]
+        database: Option<String>,
+        /// Served behind a TLS proxy: Secure cookies, HSTS, client address from X-Forwarded-For.
+        #[arg(long, env = "MAINSTAY_BEHIND_TLS")]
+        behind_tls: bool,
+        /// Minutes of inactivity before a session ends.
+        #[arg(long, env = "MAINSTAY_SESSION_IDLE_MINUTES", default_value_t = 240)]
+        session_idle_minutes: i64,
+    },
+    /// Apply database migrations.
+    Migrate(DatabaseArg),
+    /// Write a reproducible synthetic organisation.
+    Demo {
+        #[arg(long, default_value_t = 200)]
+        people: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
+    /// Organisation and account administration.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Audit log tools.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Copy a SQLite database to FILE while it is in use.
+    Backup {
+        file: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
+    /// Print the JSON API's OpenAPI document.
+    Openapi,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AdminCommand {
+    /// Create an organisation and its first administrator (prints a temporary password).
+    CreateOrganisation {
+        #[arg(long)]
+        name: String,
+        /// US or CA
+        #[arg(long, default_value = "US")]
+        country: String,
+        #[arg(long, default_value = "America/New_York")]
+        time_zone: String,
+        /// cse-2024, ca-cse-2022 or ca-cse-2020
+        #[arg(long, default_value = "cse-2024")]
+        edition: String,
+        #[arg(long)]
+        admin_email: String,
+        #[arg(long)]
+        admin_name: String,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
+    /// Set a new temporary password for an account (prints it; it must be changed at sign-in).
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Check every audit chain; exits non-zero if any event was changed or removed.
+    Verify(DatabaseArg),
+}
+
+async fn open(url: &str) -> anyhow::Result<Db> {
+    let db = Db::connect(url).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve { demo, listen, database, behind_tls, session_idle_minutes } => {
+            let url = database.unwrap_or_else(|| if demo { "sqlite://mainstay-demo.db".into() } else { "sqlite://mainstay.db".into() });
+            let config = Config { listen, database_url: url, behind_tls, log_json: cli.log_json, session_idle_minutes };
+            config.validate().map_err(anyhow::Error::msg)?;
+            serve(config, demo).await
+        }
+        Command::Migrate(d) => {
+            open(&d.url).await?;
+            println!("Migrations applied.");
+            Ok(())
+        }
+        Command::Demo { people, seed, database } => {
+            let db = open(&database.url).await?;
+            let started = std::time::Instant::now();
+            let summary = demo::generate(&db, people, seed, Clock::system().now()).await?;
+            if summary.created {
+                println!("Demo organisation written: {} people, {} staff, in {:.1} s.", summary.people, summary.staff, started.elapsed().as_secs_f64());
+            } else {
+                println!("The demo organisation is already in this database; nothing written.");
+            }
+            Ok(())
+        }
+        Command::Admin { command } => admin(command).await,
+        Command::Audit { command: AuditCommand::Verify(d) } => verify(&d.url).await,
+        Command::Backup { file, database } => {
+            let db = Db::connect(&database.url).await?;
+            let bytes = crate::backup::backup_sqlite(&db, &file).await?;
+            println!("Backup written to {} ({} KiB).", file.display(), bytes / 1024);
+            Ok(())
+        }
+        Command::Openapi => {
+            println!("{}", serde_json::to_string_pretty(&crate::api::openapi())?);
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
+    let db = open(&config.database_url).await?;
+    if with_demo && !demo::present(&db).await? {
+        println!("Creating the demo organisation (first run only)…");
+        demo::generate(&db, 200, 1, Clock::system().now()).await?;
+    }
+    let listen = config.listen;
+    let state = AppState::new(db, config, Clock::system());
+    println!("Mainstay is running at http://{listen}/");
+    if with_demo {
+        println!("\nDemo sign-ins (password: {}):", demo::DEMO_PASSWORD);
+        let tr = crate::i18n::Tr::new(crate::domain::codes::UiLanguage::En);
+        for (role, email) in demo::DEMO_SIGN_INS {
+            println!("  {:<22} {email}", tr.t(&role.message_id()));
+        }
+        println!("\nOnly synthetic people are in the demo. Press Ctrl-C to stop.");
+    }
+    app::serve(state).await
+}
+
+async fn admin(command: AdminCommand) -> anyhow::Result<()> {
+    let now = Clock::system().now();
+    match command {
+        AdminCommand::CreateOrganisation { name, country, time_zone, edition, admin_email, admin_name, database } => {
+            let db = open(&database.url).await?;
+            let org = OrganisationInput {
+                name,
+                country,
+                time_zone,
+                default_language: "en".into(),
+                edition,
+                emergency_number: "911".into(),
+                crisis_procedure: "Write your crisis procedure here (Administration → Organisation).".into(),
+                ..Default::default()
+            }
+            .parse()
+            .map_err(|e| anyhow::anyhow!("invalid organisation: {}", describe(&e)))?;
+            let staff = StaffInput {
+                display_name: admin_name,
+                email: admin_email,
+                roles: vec![Role::Administrator.code().into()],
+                active: true,
+                ..Default::default()
+            }
+            .parse()
+            .map_err(|e| anyhow::anyhow!("invalid administrator: {}", describe(&e)))?;
+            let temporary = crate::web::admin::temporary_password();
+            let hash = crate::auth::hash_password(temporary.clone()).await?;
+            let org_id = uuid::Uuid::new_v4();
+            let txn = db.begin_write().await?;
+            db::org::create(&txn, org_id, &org, now).await?;
+            let account = db::staff::create(&txn, org_id, &staff, hash, true, now).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            db::audit::append(&txn, audit::Entry::new(org_id, "organisation.create").record("organisation", org_id), now).await?;
+            txn.commit().await?;
+            println!("Organisation created. Sign in as {} with the temporary password: {temporary}", account.email);
+            Ok(())
+        }
+        AdminCommand::ResetPassword { email, database } => {
+            let db = open(&database.url).await?;
+            let account = db::staff::by_email(&db, &email).await?.ok_or_else(|| anyhow::anyhow!("no account with that e-mail address"))?;
+            let temporary = crate::web::admin::temporary_password();
+            let hash = crate::auth::hash_password(temporary.clone()).await?;
+            let txn = db.begin_write().await?;
+            db::staff::set_password(&txn, account.org_id, account.id, hash, true, now).await?;
+            db::audit::append(&txn, audit::Entry::new(account.org_id, "staff.password-reset").record("staff", account.id), now).await?;
+            txn.commit().await?;
+            db::sessions::delete_for_staff(&db, account.id).await?;
+            println!("Temporary password: {temporary} (it must be changed at the next sign-in)");
+            Ok(())
+        }
+    }
+}
+
+fn describe(errors: &crate::domain::FieldErrors) -> String {
+    let tr = crate::i18n::Tr::new(crate::domain::codes::UiLanguage::En);
+    errors.0.iter().map(|e| format!("{}: {}", e.field, tr.field_error(e))).collect::<Vec<_>>().join("; ")
+}
+
+async fn verify(url: &str) -> anyhow::Result<()> {
+    let db = open(url).await?;
+    let mut broken = 0;
+    for org_id in db::audit::chains(&db).await? {
+        let report = db::audit::verify_chain(&db, org_id).await?;
+        match report.first_break {
+            None => println!("{org_id}: {} events, chain intact", report.events),
+            Some((seq, why)) => {
+                broken += 1;
+                println!("{org_id}: BROKEN at event {seq}: {why} ({} events verified before it)", report.events);
+            }
+        }
+    }
+    if broken > 0 {
+        anyhow::bail!("{broken} audit chain(s) failed verification");
+    }
+    Ok(())
+}

@@ -1,0 +1,184 @@
+//! The only place that knows SQL and backends. Plain functions per aggregate.
+
+pub mod audit;
+pub mod entities;
+pub mod migrations;
+pub mod org;
+pub mod people;
+pub mod search;
+pub mod sessions;
+pub mod staff;
+pub mod tokens;
+
+use sea_orm::{
+    ConnectOptions, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, TransactionTrait,
+};
+use sea_orm_migration::MigratorTrait;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+/// A database handle. On SQLite, which allows one writer at a time, write transactions take an
+/// in-process gate first so they queue instead of failing with "database is locked".
+#[derive(Clone, Debug)]
+pub struct Db {
+    conn: DatabaseConnection,
+    write_gate: Option<Arc<Mutex<()>>>,
+}
+
+/// A write transaction (holding the SQLite write gate, if any, until commit or drop).
+pub struct WriteTxn {
+    txn: DatabaseTransaction,
+    _gate: Option<OwnedMutexGuard<()>>,
+}
+
+impl std::ops::Deref for WriteTxn {
+    type Target = DatabaseTransaction;
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+}
+
+impl WriteTxn {
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+}
+
+/// Which database a URL selects; anything else is refused with a clear message.
+pub fn check_url(url: &str) -> Result<DbBackend, String> {
+    if url.starts_with("sqlite:") {
+        Ok(DbBackend::Sqlite)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(DbBackend::Postgres)
+    } else {
+        Err(format!(
+            "unsupported database URL scheme in {:?}: use sqlite://FILE or postgres://USER@HOST/DB",
+            url.split(':').next().unwrap_or("")
+        ))
+    }
+}
+
+impl Db {
+    pub async fn connect(url: &str) -> anyhow::Result<Db> {
+        let backend = check_url(url).map_err(anyhow::Error::msg)?;
+        let mut options = ConnectOptions::new(url.to_string());
+        options.sqlx_logging(false).acquire_timeout(Duration::from_secs(15));
+        let write_gate = match backend {
+            DbBackend::Sqlite => {
+                options.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o| {
+                    o.create_if_missing(true)
+                        .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                        .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                        .busy_timeout(Duration::from_secs(15))
+                        .pragma("cache_size", "-16000")
+                });
+                Some(Arc::new(Mutex::new(())))
+            }
+            _ => {
+                options.max_connections(16).min_connections(1);
+                None
+            }
+        };
+        let conn = sea_orm::Database::connect(options).await?;
+        Ok(Db { conn, write_gate })
+    }
+
+    pub async fn migrate(&self) -> Result<(), DbErr> {
+        migrations::Migrator::up(&self.conn, None).await
+    }
+
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.conn.get_database_backend()
+    }
+
+    pub async fn begin_write(&self) -> Result<WriteTxn, DbErr> {
+        let gate = match &self.write_gate {
+            Some(gate) => Some(gate.clone().lock_owned().await),
+            None => None,
+        };
+        Ok(WriteTxn { txn: self.conn.begin().await?, _gate: gate })
+    }
+
+    pub async fn ping(&self) -> bool {
+        self.conn.ping().await.is_ok()
+    }
+
+    pub async fn close(self) {
+        let _ = self.conn.close().await;
+    }
+}
+
+/// A page of results and where it sits in the whole list.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub page: u64,
+    pub per_page: u64,
+    pub total: u64,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> u64 {
+        self.total.div_ceil(self.per_page.max(1)).max(1)
+    }
+
+    pub fn has_next(&self) -> bool {
+        self.page < self.pages()
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page { items: self.items.into_iter().map(f).collect(), page: self.page, per_page: self.per_page, total: self.total }
+    }
+}
+
+/// Page request from a query string: 1-based page, bounded size.
+#[derive(Clone, Copy, Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+pub struct PageRequest {
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        PageRequest { page: 1, per_page: 25 }
+    }
+}
+
+impl PageRequest {
+    pub fn clamp(self) -> PageRequest {
+        PageRequest { page: self.page.max(1), per_page: self.per_page.clamp(1, 100) }
+    }
+
+    pub fn offset(self) -> u64 {
+        (self.page.max(1) - 1) * self.per_page
+    }
+}
+
+/// Updates guarded by a version number fail with this when someone saved first.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("the record was changed by someone else")]
+    Conflict,
+    #[error("not found")]
+    NotFound,
+    #[error("{field} is already taken")]
+    Duplicate { field: &'static str },
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+impl WriteError {
+    /// Maps a unique-constraint violation to the field it guards.
+    pub fn from_db(err: DbErr, unique_field: &'static str) -> WriteError {
+        match err.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => WriteError::Duplicate { field: unique_field },
+            _ => WriteError::Db(err),
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! Person search and duplicate detection over the trigram index.
+
+use super::entities::{person, person_search_term as term};
+use super::people::{by_ids, by_record_number, scope_condition};
+use super::Db;
+use crate::access::PersonScope;
+use crate::domain::person::ValidPerson;
+use crate::domain::search::{
+    full_name_similarity, name_score, name_trigrams, CandidateNames, DuplicateSignals, Query, MIN_NAME_SCORE,
+};
+use sea_orm::sea_query::{Expr, ExprTrait, Order, Query as Sql};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+/// How many index candidates are re-ranked in memory.
+const CANDIDATES: u64 = 300;
+
+/// Ids of people sharing at least `min_shared` of `terms`, most shared first.
+async fn candidates(
+    db: &Db,
+    org_id: Uuid,
+    scope: &PersonScope,
+    terms: &BTreeSet<String>,
+    min_shared: usize,
+) -> Result<Vec<Uuid>, DbErr> {
+    if terms.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut select = Sql::select();
+    select
+        .column(term::Column::PersonId)
+        .from(term::Entity)
+        .and_where(term::Column::OrgId.eq(org_id))
+        .and_where(term::Column::Term.is_in(terms.iter().cloned()))
+        .group_by_col(term::Column::PersonId)
+        .and_having(Expr::col(term::Column::Term).count().gte(min_shared as i64))
+        .order_by_expr(Expr::col(term::Column::Term).count(), Order::Desc)
+        .limit(CANDIDATES);
+    if let Some(condition) = scope_condition(org_id, scope) {
+        // The scope condition names people.id; restate it over the index's person_id.
+        let allowed = Sql::select()
+            .column(person::Column::Id)
+            .from(person::Entity)
+            .and_where(person::Column::OrgId.eq(org_id))
+            .cond_where(condition)
+            .to_owned();
+        select.and_where(term::Column::PersonId.in_subquery(allowed));
+    }
+    let statement = db.backend().build(&select);
+    let rows = db.conn().query_all_raw(statement).await?;
+    rows.iter().map(|row| row.try_get::<Uuid>("", "person_id")).collect()
+}
+
+/// People matching the query, best first. Typos are forgiven; only people in scope are returned.
+pub async fn search(db: &Db, org_id: Uuid, scope: &PersonScope, raw: &str, limit: usize) -> Result<Vec<person::Model>, DbErr> {
+    let query = Query::parse(raw);
+    match &query {
+        Query::Empty => Ok(Vec::new()),
+        Query::RecordNumber(n) => by_record_number(db, org_id, scope, *n).await,
+        Query::Phone(digits) => {
+            let ids = candidates(db, org_id, scope, &query.trigrams(), query.min_shared()).await?;
+            let mut people = by_ids(db, org_id, ids).await?;
+            people.retain(|p| p.phone_digits.as_deref().is_some_and(|d| d.contains(digits.as_str())));
+            sort_by_name(&mut people);
+            people.truncate(limit);
+            Ok(people)
+        }
+        Query::Name(name) => {
+            let ids = candidates(db, org_id, scope, &query.trigrams(), query.min_shared()).await?;
+            let mut scored: Vec<(f64, person::Model)> = by_ids(db, org_id, ids)
+                .await?
+                .into_iter()
+                .map(|p| (name_score(name, &names(&p)), p))
+                .filter(|(score, _)| *score >= MIN_NAME_SCORE)
+                .collect();
+            scored.sort_by(|a, b| {
+                b.0.total_cmp(&a.0)
+                    .then_with(|| a.1.legal_family_name.cmp(&b.1.legal_family_name))
+                    .then_with(|| a.1.legal_given_name.cmp(&b.1.legal_given_name))
+            });
+            Ok(scored.into_iter().take(limit).map(|(_, p)| p).collect())
+        }
+    }
+}
+
+fn names(p: &person::Model) -> CandidateNames<'_> {
+    CandidateNames { given: &p.legal_given_name, family: &p.legal_family_name, preferred: p.preferred_name.as_deref() }
+}
+
+fn sort_by_name(people: &mut [person::Model]) {
+    people.sort_by(|a, b| {
+        a.legal_family_name.cmp(&b.legal_family_name).then_with(|| a.legal_given_name.cmp(&b.legal_given_name))
+    });
+}
+
+/// Existing records that may be the same person, across the whole organisation (the caller
+/// decides how much of each it may show).
+pub async fn likely_duplicates(
+    db: &Db,
+    org_id: Uuid,
+    p: &ValidPerson,
+    exclude: Option<Uuid>,
+) -> Result<Vec<(person::Model, DuplicateSignals)>, DbErr> {
+    let terms = name_trigrams(&format!("{} {}", p.legal_given_name, p.legal_family_name));
+    let mut ids = candidates(db, org_id, &PersonScope::Everyone, &terms, (terms.len() / 2).max(1)).await?;
+    let mut same_details = person::Entity::find().filter(person::Column::OrgId.eq(org_id));
+    let mut any = sea_orm::Condition::any();
+    if let Some(dob) = p.date_of_birth {
+        any = any.add(person::Column::DateOfBirth.eq(dob));
+    }
+    let digits = p.phone_digits().filter(|d| d.len() >= 7);
+    if let Some(d) = &digits {
+        any = any.add(person::Column::PhoneDigits.eq(d.clone()));
+    }
+    if !any.is_empty() {
+        same_details = same_details.filter(any);
+        let extra: Vec<Uuid> = same_details.select_only().column(person::Column::Id).limit(500).into_tuple().all(db.conn()).await?;
+        ids.extend(extra);
+    }
+    ids.sort();
+    ids.dedup();
+    ids.retain(|id| Some(*id) != exclude);
+    let mut found: Vec<(person::Model, DuplicateSignals)> = by_ids(db, org_id, ids)
+        .await?
+        .into_iter()
+        .filter_map(|existing| {
+            let signals = DuplicateSignals {
+                name_similarity: full_name_similarity(
+                    &p.legal_given_name,
+                    &p.legal_family_name,
+                    &existing.legal_given_name,
+                    &existing.legal_family_name,
+                ),
+                same_birth_date: p.date_of_birth.is_some() && p.date_of_birth == existing.date_of_birth,
+                same_phone: digits.is_some() && digits == existing.phone_digits,
+            };
+            let both_dob = p.date_of_birth.is_some() && existing.date_of_birth.is_some();
+            signals.is_likely_duplicate(both_dob).then_some((existing, signals))
+        })
+        .collect();
+    found.sort_by(|a, b| b.1.name_similarity.total_cmp(&a.1.name_similarity));
+    found.truncate(10);
+    Ok(found)
+}

@@ -1,0 +1,113 @@
+//! Server-side sessions for tower-sessions, stored in our own database. The signed-in staff id is
+//! copied into its own column so "sign out everywhere" can delete every session of a person.
+
+use super::entities::session::{self, Column, Entity as Session};
+use super::Db;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use time::OffsetDateTime;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{Error, Result};
+use tower_sessions::SessionStore;
+use uuid::Uuid;
+
+pub const STAFF_KEY: &str = "staff_id";
+pub const ORG_KEY: &str = "org_id";
+
+#[derive(Clone, Debug)]
+pub struct DbSessionStore {
+    db: Db,
+}
+
+impl DbSessionStore {
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+}
+
+fn backend(err: impl std::fmt::Display) -> Error {
+    Error::Backend(err.to_string())
+}
+
+fn uuid_in(record: &Record, key: &str) -> Option<Uuid> {
+    record.data.get(key).and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok())
+}
+
+fn row(record: &Record) -> Result<session::ActiveModel> {
+    Ok(session::ActiveModel {
+        id: Set(record.id.to_string()),
+        org_id: Set(uuid_in(record, ORG_KEY)),
+        staff_id: Set(uuid_in(record, STAFF_KEY)),
+        data: Set(serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?),
+        expires_at: Set(record.expiry_date),
+    })
+}
+
+#[async_trait::async_trait]
+impl SessionStore for DbSessionStore {
+    async fn create(&self, record: &mut Record) -> Result<()> {
+        let txn = self.db.begin_write().await.map_err(backend)?;
+        // Ids are random 128-bit values; on the rare collision, draw again.
+        while Session::find_by_id(record.id.to_string()).one(&*txn).await.map_err(backend)?.is_some() {
+            record.id = Id::default();
+        }
+        Session::insert(row(record)?).exec_without_returning(&*txn).await.map_err(backend)?;
+        txn.commit().await.map_err(backend)
+    }
+
+    async fn save(&self, record: &Record) -> Result<()> {
+        let txn = self.db.begin_write().await.map_err(backend)?;
+        Session::insert(row(record)?)
+            .on_conflict(
+                OnConflict::column(Column::Id)
+                    .update_columns([Column::OrgId, Column::StaffId, Column::Data, Column::ExpiresAt])
+                    .to_owned(),
+            )
+            .exec_without_returning(&*txn)
+            .await
+            .map_err(backend)?;
+        txn.commit().await.map_err(backend)
+    }
+
+    async fn load(&self, id: &Id) -> Result<Option<Record>> {
+        let Some(found) = Session::find_by_id(id.to_string()).one(self.db.conn()).await.map_err(backend)? else {
+            return Ok(None);
+        };
+        if found.expires_at <= OffsetDateTime::now_utc() {
+            return Ok(None);
+        }
+        let data = serde_json::from_str(&found.data).map_err(|e| Error::Decode(e.to_string()))?;
+        Ok(Some(Record { id: *id, data, expiry_date: found.expires_at }))
+    }
+
+    async fn delete(&self, id: &Id) -> Result<()> {
+        let txn = self.db.begin_write().await.map_err(backend)?;
+        Session::delete_by_id(id.to_string()).exec(&*txn).await.map_err(backend)?;
+        txn.commit().await.map_err(backend)
+    }
+}
+
+/// Ends every session of a staff member (sign out everywhere, password change, deactivation).
+pub async fn delete_for_staff(db: &Db, staff_id: Uuid) -> std::result::Result<u64, sea_orm::DbErr> {
+    let txn = db.begin_write().await?;
+    let result = Session::delete_many().filter(Column::StaffId.eq(staff_id)).exec(&*txn).await?;
+    txn.commit().await?;
+    Ok(result.rows_affected)
+}
+
+pub async fn count_for_staff(db: &Db, staff_id: Uuid) -> std::result::Result<u64, sea_orm::DbErr> {
+    use sea_orm::PaginatorTrait;
+    Session::find()
+        .filter(Column::StaffId.eq(staff_id))
+        .filter(Column::ExpiresAt.gt(OffsetDateTime::now_utc()))
+        .count(db.conn())
+        .await
+}
+
+/// Removes expired sessions (run periodically by the server).
+pub async fn delete_expired(db: &Db) -> std::result::Result<u64, sea_orm::DbErr> {
+    let txn = db.begin_write().await?;
+    let result = Session::delete_many().filter(Column::ExpiresAt.lte(OffsetDateTime::now_utc())).exec(&*txn).await?;
+    txn.commit().await?;
+    Ok(result.rows_affected)
+}

@@ -1,0 +1,19 @@
+//! Mainstay: peer recovery coaching, support groups and information & referral, with the
+//! accreditation evidence kept as a by-product of the daily records.
+
+pub mod access;
+pub mod api;
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod backup;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod records;
+pub mod setup;
+pub mod web;

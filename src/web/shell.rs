@@ -1,0 +1,258 @@
+//! The page shell (header, crisis button, navigation, flash messages), the home page and the
+//! crisis page.
+
+use super::{csrf_token, session_err, Ctx, CsrfForm, FLASH_KEY};
+use crate::access::{self, Action, PersonScope, Reach};
+use crate::app::AppState;
+use crate::db;
+use crate::db::entities::person;
+use crate::domain::codes::{Country, Role, UiLanguage};
+use crate::domain::FieldErrors;
+use crate::web::people::PersonView;
+use crate::error::AppResult;
+use crate::i18n::Tr;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use axum_extra::extract::CookieJar;
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Flash {
+    pub kind: String,
+    pub text: String,
+}
+
+pub async fn push_flash(session: &Session, kind: &'static str, text: String) -> AppResult<()> {
+    let mut list: Vec<Flash> = session.get(FLASH_KEY).await.map_err(session_err)?.unwrap_or_default();
+    list.push(Flash { kind: kind.to_string(), text });
+    session.insert(FLASH_KEY, list).await.map_err(session_err)
+}
+
+/// What the header shows about the signed-in person.
+pub struct ShellUser {
+    pub name: String,
+    pub sees_people: bool,
+    pub can_create_people: bool,
+    pub is_admin: bool,
+    pub sees_staff: bool,
+}
+
+/// Everything the layout needs; every page struct carries one.
+pub struct Shell {
+    pub tr: Tr,
+    pub csrf: String,
+    pub user: Option<ShellUser>,
+    pub org_name: String,
+    pub crisis_line: String,
+    pub emergency_number: String,
+    pub flash: Vec<Flash>,
+    pub path: String,
+    pub languages: Vec<(&'static str, &'static str, bool)>,
+}
+
+impl Shell {
+    pub async fn for_user(ctx: &Ctx) -> AppResult<Shell> {
+        let flash: Vec<Flash> = ctx.session.remove(FLASH_KEY).await.map_err(session_err)?.unwrap_or_default();
+        let a = &ctx.actor;
+        let user = ShellUser {
+            name: ctx.account.display_name.clone(),
+            sees_people: access::person_scope(a) != PersonScope::Nobody,
+            can_create_people: access::allows(a, Action::CreatePerson, Reach::Outside),
+            is_admin: a.has(Role::Administrator),
+            sees_staff: access::allows(a, Action::ViewStaff, Reach::Outside),
+        };
+        let country = Country::parse(&ctx.org.country).unwrap_or(Country::Us);
+        Ok(Shell {
+            tr: ctx.tr,
+            csrf: csrf_token(&ctx.session).await?,
+            user: Some(user),
+            org_name: ctx.org.name.clone(),
+            crisis_line: country.crisis_line().to_string(),
+            emergency_number: ctx.org.emergency_number.clone(),
+            flash,
+            path: ctx.path.clone(),
+            languages: languages(ctx.tr.lang),
+        })
+    }
+
+    /// For pages seen before signing in (sign-in, crisis, errors): the first organisation's
+    /// crisis numbers, since there is no user to say which.
+    pub async fn anonymous(state: &AppState, session: &Session, jar: &CookieJar, headers: &HeaderMap, path: &str) -> AppResult<Shell> {
+        let org = db::org::all(&state.db).await?.into_iter().next();
+        let lang = match jar.get("lang").and_then(|c| UiLanguage::parse(c.value())) {
+            Some(lang) => lang,
+            None => match headers.get("accept-language").and_then(|v| v.to_str().ok()) {
+                Some(header) => Tr::from_accept_language(header),
+                None => org.as_ref().and_then(|o| UiLanguage::parse(&o.default_language)).unwrap_or(UiLanguage::En),
+            },
+        };
+        let flash: Vec<Flash> = session.remove(FLASH_KEY).await.map_err(session_err)?.unwrap_or_default();
+        let country = org.as_ref().and_then(|o| Country::parse(&o.country)).unwrap_or(Country::Us);
+        Ok(Shell {
+            tr: Tr::new(lang),
+            csrf: csrf_token(session).await?,
+            user: None,
+            org_name: org.as_ref().map(|o| o.name.clone()).unwrap_or_else(|| "Mainstay".into()),
+            crisis_line: country.crisis_line().to_string(),
+            emergency_number: org.map(|o| o.emergency_number).unwrap_or_else(|| "911".into()),
+            flash,
+            path: path.to_string(),
+            languages: languages(lang),
+        })
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.tr.t(key)
+    }
+
+    pub fn t1(&self, key: &str, name: &str, value: impl ToString) -> String {
+        self.tr.t1(key, name, value)
+    }
+
+    /// "Page 2 of 7".
+    pub fn with_page(&self, page: impl ToString, pages: impl ToString) -> String {
+        self.tr.with_args("page-of", &[("page", page.to_string()), ("pages", pages.to_string())])
+    }
+
+    /// `aria-current` for the navigation link of the section being shown.
+    pub fn current(&self, prefix: &str) -> &'static str {
+        let here = if prefix == "/" { self.path == "/" } else { self.path.starts_with(prefix) };
+        if here { "page" } else { "false" }
+    }
+
+    pub fn crisis_tel(&self) -> String {
+        self.crisis_line.chars().filter(char::is_ascii_digit).collect()
+    }
+}
+
+fn languages(current: UiLanguage) -> Vec<(&'static str, &'static str, bool)> {
+    UiLanguage::ALL.iter().map(|l| (l.code(), Tr::native_name(*l), *l == current)).collect()
+}
+
+/// Field messages translated for a form, looked up by field name in templates.
+#[derive(Default)]
+pub struct FormErrors {
+    pub items: Vec<(String, String)>,
+}
+
+impl FormErrors {
+    pub fn new(tr: &Tr, errors: &FieldErrors) -> FormErrors {
+        FormErrors { items: errors.0.iter().map(|e| (e.field.clone(), tr.field_error(e))).collect() }
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.items.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub shell: Shell,
+    pub caseload_total: u64,
+    pub recent: Vec<person::Model>,
+    pub missing_emergency: u64,
+    pub missing_preferences: u64,
+    pub setup: Option<SetupSummary>,
+    pub is_quality_lead: bool,
+}
+
+pub struct SetupSummary {
+    pub programs: usize,
+    pub sites: usize,
+    pub staff: u64,
+    pub require_totp: bool,
+    pub totp_enabled: bool,
+}
+
+pub async fn home(ctx: Ctx) -> AppResult<HomePage> {
+    let scope = access::person_scope(&ctx.actor);
+    let db = &ctx.state.db;
+    let org_id = ctx.org.id;
+    let (caseload_total, recent, (missing_emergency, missing_preferences)) = if scope == PersonScope::Nobody {
+        (0, Vec::new(), (0, 0))
+    } else {
+        (
+            db::people::count(db, org_id, &scope).await?,
+            db::people::recently_updated(db, org_id, &scope, 8).await?,
+            db::people::missing_details(db, org_id, &scope).await?,
+        )
+    };
+    let setup = if ctx.actor.has(Role::Administrator) {
+        Some(SetupSummary {
+            programs: db::org::programs(db.conn(), org_id).await?.len(),
+            sites: db::org::sites(db, org_id).await?.len(),
+            staff: db::staff::list(db, org_id, Default::default()).await?.total,
+            require_totp: ctx.org.require_totp,
+            totp_enabled: ctx.account.totp_enabled,
+        })
+    } else {
+        None
+    };
+    Ok(HomePage {
+        shell: ctx.shell().await?,
+        caseload_total,
+        recent,
+        missing_emergency,
+        missing_preferences,
+        setup,
+        is_quality_lead: ctx.actor.has(Role::QualityLead),
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "crisis.html")]
+pub struct CrisisPage {
+    pub shell: Shell,
+    pub procedure: Vec<String>,
+    pub local_contacts: Vec<String>,
+    pub can_edit: bool,
+}
+
+/// Open to everyone, signed in or not: in a crisis nobody should meet a sign-in page.
+pub async fn crisis(State(state): State<AppState>, session: Session, jar: CookieJar, headers: HeaderMap, ctx: Option<Ctx>) -> AppResult<CrisisPage> {
+    let (shell, org) = match &ctx {
+        Some(ctx) => (ctx.shell().await?, Some(ctx.org.clone())),
+        None => {
+            let shell = Shell::anonymous(&state, &session, &jar, &headers, "/crisis").await?;
+            (shell, db::org::all(&state.db).await?.into_iter().next())
+        }
+    };
+    let lines = |text: &str| text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
+    Ok(CrisisPage {
+        procedure: org.as_ref().map(|o| lines(&o.crisis_procedure)).unwrap_or_default(),
+        local_contacts: org.as_ref().and_then(|o| o.local_crisis_contacts.as_deref()).map(lines).unwrap_or_default(),
+        can_edit: ctx.is_some_and(|c| access::allows(&c.actor, Action::ConfigureOrganisation, Reach::Outside)),
+        shell,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    lang: String,
+    #[serde(default)]
+    back: Option<String>,
+}
+
+/// The language switch: remembered in a cookie, and on the account when signed in.
+pub async fn switch_language(jar: CookieJar, ctx: Option<Ctx>, CsrfForm(form): CsrfForm<LanguageForm>) -> AppResult<Response> {
+    let Some(lang) = UiLanguage::parse(&form.lang) else {
+        return Err(crate::error::AppError::BadRequest("error-unknown-choice"));
+    };
+    if let Some(ctx) = &ctx {
+        let txn = ctx.state.db.begin_write().await?;
+        db::staff::set_language(&txn, ctx.account.id, lang.code()).await?;
+        txn.commit().await?;
+    }
+    let cookie = Cookie::build(("lang", lang.code())).path("/").same_site(SameSite::Lax).permanent().build();
+    Ok((jar.add(cookie), super::see_other(&super::safe_next(form.back.as_deref()))).into_response())
+}

@@ -1,0 +1,35 @@
+// Small progressive enhancements; every page works without this file.
+(function () {
+  "use strict";
+
+  // Move focus to an error summary or conflict notice so screen readers announce it.
+  document.addEventListener("DOMContentLoaded", function () {
+    var target = document.querySelector("[data-focus-on-load]");
+    if (target) {
+      target.focus();
+    }
+  });
+
+  // Ask before destructive buttons (removing a household member, revoking a token).
+  document.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    var message = button && button.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+    }
+  });
+
+  // Stop double submission on slow connections: a second tap on the same form does nothing.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || form.getAttribute("method") !== "post") {
+      return;
+    }
+    if (form.dataset.submitting === "1") {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.submitting = "1";
+    window.setTimeout(function () { form.dataset.submitting = ""; }, 8000);
+  });
+})();
