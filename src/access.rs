@@ -31,7 +31,11 @@ impl Actor {
         self.roles.iter().any(|r| {
             matches!(
                 r,
-                Role::Coach | Role::GroupFacilitator | Role::ReferralSpecialist | Role::Supervisor | Role::ProgramDirector
+                Role::Coach
+                    | Role::GroupFacilitator
+                    | Role::ReferralSpecialist
+                    | Role::Supervisor
+                    | Role::ProgramDirector
             )
         })
     }
@@ -120,7 +124,10 @@ pub enum PersonScope {
     Everyone,
     Nobody,
     /// People with an enrolment whose worker is one of `workers` or whose program is in `programs`.
-    Enrolled { workers: Vec<Uuid>, programs: Vec<Uuid> },
+    Enrolled {
+        workers: Vec<Uuid>,
+        programs: Vec<Uuid>,
+    },
 }
 
 pub fn person_scope(actor: &Actor) -> PersonScope {

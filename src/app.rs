@@ -3,13 +3,13 @@
 use crate::config::Config;
 use crate::db::{self, Db};
 use crate::domain::Clock;
+use axum::Router;
 use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -87,12 +87,10 @@ pub fn router(state: AppState) -> Router {
     if state.config.behind_tls {
         app = app.layer(security_header("strict-transport-security", "max-age=63072000; includeSubDomains"));
     }
-    app.layer(
-        TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
-            // The path only: query strings can hold search terms, which can be names.
-            tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
-        }),
-    )
+    app.layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
+        // The path only: query strings can hold search terms, which can be names.
+        tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+    }))
     .layer(PropagateRequestIdLayer::x_request_id())
     .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
     .with_state(state)
@@ -132,7 +130,8 @@ async fn metrics_text(State(state): State<AppState>) -> Response {
 
 /// Request counts and latencies by route template (never by concrete path, which holds ids).
 async fn record_metrics(req: Request, next: Next) -> Response {
-    let route = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
+    let route =
+        req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
     let method = req.method().to_string();
     let started = Instant::now();
     let response = next.run(req).await;
@@ -148,8 +147,12 @@ pub fn local_date(time_zone: &str, at: OffsetDateTime) -> time::Date {
     let tz = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
     let Ok(ts) = jiff::Timestamp::from_second(at.unix_timestamp()) else { return at.date() };
     let civil = ts.to_zoned(tz).date();
-    time::Date::from_calendar_date(civil.year() as i32, time::Month::try_from(civil.month() as u8).unwrap_or(time::Month::January), civil.day() as u8)
-        .unwrap_or(at.date())
+    time::Date::from_calendar_date(
+        civil.year() as i32,
+        time::Month::try_from(civil.month() as u8).unwrap_or(time::Month::January),
+        civil.day() as u8,
+    )
+    .unwrap_or(at.date())
 }
 
 /// A timestamp as the organisation reads it: "2026-11-22 09:05".

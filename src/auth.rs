@@ -3,8 +3,8 @@
 use crate::access::Actor;
 use crate::db::entities::staff;
 use crate::db::{self, Db};
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use rand::RngCore;
 use sea_orm::DbErr;
 use sha2::{Digest, Sha256};
@@ -38,7 +38,8 @@ pub async fn verify_password(password: String, stored: Option<String>) -> bool {
 }
 
 /// An argon2 hash of a random string, used when the account does not exist.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2Yb6BDWmPlSBy/j8D7lnk3X35c9Ry1bkNJaExpELC4E";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2Yb6BDWmPlSBy/j8D7lnk3X35c9Ry1bkNJaExpELC4E";
 
 /// After this many failures in a row, sign-in is refused for a while.
 pub const FAILURES_BEFORE_LOCK: i32 = 5;

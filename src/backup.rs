@@ -14,8 +14,6 @@ pub async fn backup_sqlite(db: &Db, target: &Path) -> anyhow::Result<u64> {
         anyhow::bail!("{} already exists; choose a new file name", target.display());
     }
     let path = target.to_str().ok_or_else(|| anyhow::anyhow!("the backup path must be valid UTF-8"))?;
-    db.conn()
-        .execute_raw(Statement::from_sql_and_values(DbBackend::Sqlite, "VACUUM INTO ?", [path.into()]))
-        .await?;
+    db.conn().execute_raw(Statement::from_sql_and_values(DbBackend::Sqlite, "VACUUM INTO ?", [path.into()])).await?;
     Ok(std::fs::metadata(target)?.len())
 }

@@ -3,9 +3,9 @@
 use crate::app::{self, AppState};
 use crate::config::Config;
 use crate::db::Db;
+use crate::domain::Clock;
 use crate::domain::codes::Role;
 use crate::domain::setup::{OrganisationInput, StaffInput};
-use crate::domain::Clock;
 use crate::{audit, db, demo};
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
@@ -123,7 +123,9 @@ async fn open(url: &str) -> anyhow::Result<Db> {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { demo, listen, database, behind_tls, session_idle_minutes } => {
-            let url = database.unwrap_or_else(|| if demo { "sqlite://mainstay-demo.db".into() } else { "sqlite://mainstay.db".into() });
+            let url = database.unwrap_or_else(|| {
+                if demo { "sqlite://mainstay-demo.db".into() } else { "sqlite://mainstay.db".into() }
+            });
             let config = Config { listen, database_url: url, behind_tls, log_json: cli.log_json, session_idle_minutes };
             config.validate().map_err(anyhow::Error::msg)?;
             serve(config, demo).await
@@ -138,7 +140,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let started = std::time::Instant::now();
             let summary = demo::generate(&db, people, seed, Clock::system().now()).await?;
             if summary.created {
-                println!("Demo organisation written: {} people, {} staff, in {:.1} s.", summary.people, summary.staff, started.elapsed().as_secs_f64());
+                println!(
+                    "Demo organisation written: {} people, {} staff, in {:.1} s.",
+                    summary.people,
+                    summary.staff,
+                    started.elapsed().as_secs_f64()
+                );
             } else {
                 println!("The demo organisation is already in this database; nothing written.");
             }
@@ -210,20 +217,33 @@ async fn admin(command: AdminCommand) -> anyhow::Result<()> {
             let org_id = uuid::Uuid::new_v4();
             let txn = db.begin_write().await?;
             db::org::create(&txn, org_id, &org, now).await?;
-            let account = db::staff::create(&txn, org_id, &staff, hash, true, now).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-            db::audit::append(&txn, audit::Entry::new(org_id, "organisation.create").record("organisation", org_id), now).await?;
+            let account =
+                db::staff::create(&txn, org_id, &staff, hash, true, now).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            db::audit::append(
+                &txn,
+                audit::Entry::new(org_id, "organisation.create").record("organisation", org_id),
+                now,
+            )
+            .await?;
             txn.commit().await?;
             println!("Organisation created. Sign in as {} with the temporary password: {temporary}", account.email);
             Ok(())
         }
         AdminCommand::ResetPassword { email, database } => {
             let db = open(&database.url).await?;
-            let account = db::staff::by_email(&db, &email).await?.ok_or_else(|| anyhow::anyhow!("no account with that e-mail address"))?;
+            let account = db::staff::by_email(&db, &email)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no account with that e-mail address"))?;
             let temporary = crate::web::admin::temporary_password();
             let hash = crate::auth::hash_password(temporary.clone()).await?;
             let txn = db.begin_write().await?;
             db::staff::set_password(&txn, account.org_id, account.id, hash, true, now).await?;
-            db::audit::append(&txn, audit::Entry::new(account.org_id, "staff.password-reset").record("staff", account.id), now).await?;
+            db::audit::append(
+                &txn,
+                audit::Entry::new(account.org_id, "staff.password-reset").record("staff", account.id),
+                now,
+            )
+            .await?;
             txn.commit().await?;
             db::sessions::delete_for_staff(&db, account.id).await?;
             println!("Temporary password: {temporary} (it must be changed at the next sign-in)");

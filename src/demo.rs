@@ -2,7 +2,9 @@
 //! invented data: names are recombined from common given and family names, phone numbers use the
 //! reserved 555-01xx range and e-mail addresses the reserved example.org domain.
 
-use crate::db::entities::{enrolment, household_member, organisation, person, person_search_term, program, site, staff, staff_program};
+use crate::db::entities::{
+    enrolment, household_member, organisation, person, person_search_term, program, site, staff, staff_program,
+};
 use crate::db::{self, Db};
 use crate::domain::codes::{Role, SettingType};
 use rand::seq::SliceRandom;
@@ -26,41 +28,262 @@ pub const DEMO_SIGN_INS: &[(Role, &str)] = &[
 ];
 
 const GIVEN: &[&str] = &[
-    "Aaliyah", "Abdi", "Adaeze", "Aiyana", "Alejandro", "Amara", "Amir", "Ana", "Andre", "Angela", "Anh", "Arjun",
-    "Ayesha", "Bao", "Beatriz", "Brandon", "Camila", "Carlos", "Chen", "Chloe", "Daniel", "Darnell", "Deja", "Destiny",
-    "Diego", "Dmitri", "Elena", "Elijah", "Emeka", "Emily", "Esperanza", "Fatima", "Felix", "Gabriel", "Grace", "Hana",
-    "Hassan", "Hiroshi", "Imani", "Isabela", "Jamal", "Jasmine", "Javier", "Jin", "John", "Jordan", "Jose", "Joseph",
-    "Kai", "Kateri", "Keisha", "Kenji", "Kwame", "Lakshmi", "Layla", "Leila", "Liam", "Lucia", "Luis", "Malik",
-    "Maria", "Marisol", "Marcus", "Mateo", "Maya", "Mei", "Michael", "Miguel", "Mohammed", "Nadia", "Naomi", "Nia",
-    "Noah", "Nour", "Olivia", "Omar", "Oyelaran", "Pablo", "Priya", "Quinn", "Rafael", "Rashid", "Renata", "Riley",
-    "Rosa", "Ruth", "Samira", "Sarah", "Sebastian", "Sergei", "Shanice", "Sione", "Sofia", "Soo-ah", "Tamika", "Tariq",
-    "Thanh", "Thomas", "Tiana", "Tomas", "Valentina", "Victor", "Wei", "Winona", "Xavier", "Yara", "Yusuf", "Zainab",
-    "Zoe", "Aroha", "Bashir", "Cheveyo", "Dalia", "Emre", "Farah", "Guadalupe", "Ifeoma", "Joaquin", "Kalani", "Lwazi",
+    "Aaliyah",
+    "Abdi",
+    "Adaeze",
+    "Aiyana",
+    "Alejandro",
+    "Amara",
+    "Amir",
+    "Ana",
+    "Andre",
+    "Angela",
+    "Anh",
+    "Arjun",
+    "Ayesha",
+    "Bao",
+    "Beatriz",
+    "Brandon",
+    "Camila",
+    "Carlos",
+    "Chen",
+    "Chloe",
+    "Daniel",
+    "Darnell",
+    "Deja",
+    "Destiny",
+    "Diego",
+    "Dmitri",
+    "Elena",
+    "Elijah",
+    "Emeka",
+    "Emily",
+    "Esperanza",
+    "Fatima",
+    "Felix",
+    "Gabriel",
+    "Grace",
+    "Hana",
+    "Hassan",
+    "Hiroshi",
+    "Imani",
+    "Isabela",
+    "Jamal",
+    "Jasmine",
+    "Javier",
+    "Jin",
+    "John",
+    "Jordan",
+    "Jose",
+    "Joseph",
+    "Kai",
+    "Kateri",
+    "Keisha",
+    "Kenji",
+    "Kwame",
+    "Lakshmi",
+    "Layla",
+    "Leila",
+    "Liam",
+    "Lucia",
+    "Luis",
+    "Malik",
+    "Maria",
+    "Marisol",
+    "Marcus",
+    "Mateo",
+    "Maya",
+    "Mei",
+    "Michael",
+    "Miguel",
+    "Mohammed",
+    "Nadia",
+    "Naomi",
+    "Nia",
+    "Noah",
+    "Nour",
+    "Olivia",
+    "Omar",
+    "Oyelaran",
+    "Pablo",
+    "Priya",
+    "Quinn",
+    "Rafael",
+    "Rashid",
+    "Renata",
+    "Riley",
+    "Rosa",
+    "Ruth",
+    "Samira",
+    "Sarah",
+    "Sebastian",
+    "Sergei",
+    "Shanice",
+    "Sione",
+    "Sofia",
+    "Soo-ah",
+    "Tamika",
+    "Tariq",
+    "Thanh",
+    "Thomas",
+    "Tiana",
+    "Tomas",
+    "Valentina",
+    "Victor",
+    "Wei",
+    "Winona",
+    "Xavier",
+    "Yara",
+    "Yusuf",
+    "Zainab",
+    "Zoe",
+    "Aroha",
+    "Bashir",
+    "Cheveyo",
+    "Dalia",
+    "Emre",
+    "Farah",
+    "Guadalupe",
+    "Ifeoma",
+    "Joaquin",
+    "Kalani",
+    "Lwazi",
 ];
 
 const FAMILY: &[&str] = &[
-    "Abara", "Acosta", "Adeyemi", "Ahmed", "Ali", "Alvarez", "Anderson", "Begay", "Bennett", "Brown", "Castillo",
-    "Chavez", "Chen", "Clark", "Cruz", "Davis", "Diaz", "Dubois", "Echohawk", "Edwards", "Flores", "Fofanah", "Garcia",
-    "Gonzalez", "Gupta", "Haddad", "Hernandez", "Ho", "Hughes", "Ibrahim", "Iyer", "Jackson", "Jimenez", "Johnson",
-    "Kahananui", "Kaur", "Kim", "Kowalski", "Lee", "Lefebvre", "Lopez", "Mahmoud", "Martin", "Martinez", "Mendoza",
-    "Mensah", "Miller", "Morales", "Moreau", "Murphy", "Nakamura", "Nguyen", "Novak", "Nwosu", "Obi", "Okafor",
-    "Oliveira", "Ortiz", "Osei", "Park", "Patel", "Perez", "Petrov", "Pham", "Quispe", "Ramirez", "Ramos", "Reyes",
-    "Rivera", "Robinson", "Rodriguez", "Romero", "Roy", "Sanchez", "Santos", "Shah", "Silva", "Singh", "Smith",
-    "Sok", "Suzuki", "Tanaka", "Taylor", "Thomas", "Torres", "Tran", "Tsosie", "Vargas", "Vasquez", "Walker",
-    "Washington", "White", "Williams", "Wilson", "Wong", "Yazzie", "Young", "Zhang", "Nakai", "Okonkwo", "Tremblay",
+    "Abara",
+    "Acosta",
+    "Adeyemi",
+    "Ahmed",
+    "Ali",
+    "Alvarez",
+    "Anderson",
+    "Begay",
+    "Bennett",
+    "Brown",
+    "Castillo",
+    "Chavez",
+    "Chen",
+    "Clark",
+    "Cruz",
+    "Davis",
+    "Diaz",
+    "Dubois",
+    "Echohawk",
+    "Edwards",
+    "Flores",
+    "Fofanah",
+    "Garcia",
+    "Gonzalez",
+    "Gupta",
+    "Haddad",
+    "Hernandez",
+    "Ho",
+    "Hughes",
+    "Ibrahim",
+    "Iyer",
+    "Jackson",
+    "Jimenez",
+    "Johnson",
+    "Kahananui",
+    "Kaur",
+    "Kim",
+    "Kowalski",
+    "Lee",
+    "Lefebvre",
+    "Lopez",
+    "Mahmoud",
+    "Martin",
+    "Martinez",
+    "Mendoza",
+    "Mensah",
+    "Miller",
+    "Morales",
+    "Moreau",
+    "Murphy",
+    "Nakamura",
+    "Nguyen",
+    "Novak",
+    "Nwosu",
+    "Obi",
+    "Okafor",
+    "Oliveira",
+    "Ortiz",
+    "Osei",
+    "Park",
+    "Patel",
+    "Perez",
+    "Petrov",
+    "Pham",
+    "Quispe",
+    "Ramirez",
+    "Ramos",
+    "Reyes",
+    "Rivera",
+    "Robinson",
+    "Rodriguez",
+    "Romero",
+    "Roy",
+    "Sanchez",
+    "Santos",
+    "Shah",
+    "Silva",
+    "Singh",
+    "Smith",
+    "Sok",
+    "Suzuki",
+    "Tanaka",
+    "Taylor",
+    "Thomas",
+    "Torres",
+    "Tran",
+    "Tsosie",
+    "Vargas",
+    "Vasquez",
+    "Walker",
+    "Washington",
+    "White",
+    "Williams",
+    "Wilson",
+    "Wong",
+    "Yazzie",
+    "Young",
+    "Zhang",
+    "Nakai",
+    "Okonkwo",
+    "Tremblay",
 ];
 
 const LANGUAGES: &[(&str, u32)] = &[
-    ("English", 690), ("Spanish", 150), ("French", 30), ("Vietnamese", 25), ("Arabic", 20), ("Tagalog", 15),
-    ("Haitian Creole", 15), ("American Sign Language", 10), ("Somali", 10), ("Navajo", 10), ("Mandarin", 15),
+    ("English", 690),
+    ("Spanish", 150),
+    ("French", 30),
+    ("Vietnamese", 25),
+    ("Arabic", 20),
+    ("Tagalog", 15),
+    ("Haitian Creole", 15),
+    ("American Sign Language", 10),
+    ("Somali", 10),
+    ("Navajo", 10),
+    ("Mandarin", 15),
     ("Portuguese", 10),
 ];
 
 const PRONOUNS: &[(&str, u32)] = &[("she/her", 42), ("he/him", 42), ("they/them", 8), ("", 8)];
-const RACE: &[&str] = &["american-indian-alaska-native", "asian", "black-african-american", "middle-eastern-north-african",
-    "native-hawaiian-pacific-islander", "white", "another", "declined"];
-const STREETS: &[&str] = &["Harbour St", "Maple Ave", "Front St", "Union Rd", "Mill Lane", "Ocean Blvd", "Elm St", "Pine Ct"];
-const RELATIONSHIPS: &[&str] = &["partner", "daughter", "son", "mother", "father", "sister", "brother", "grandparent", "friend", "roommate"];
+const RACE: &[&str] = &[
+    "american-indian-alaska-native",
+    "asian",
+    "black-african-american",
+    "middle-eastern-north-african",
+    "native-hawaiian-pacific-islander",
+    "white",
+    "another",
+    "declined",
+];
+const STREETS: &[&str] =
+    &["Harbour St", "Maple Ave", "Front St", "Union Rd", "Mill Lane", "Ocean Blvd", "Elm St", "Pine Ct"];
+const RELATIONSHIPS: &[&str] =
+    &["partner", "daughter", "son", "mother", "father", "sister", "brother", "grandparent", "friend", "roommate"];
 
 fn weighted<'a>(rng: &mut ChaCha8Rng, items: &'a [(&'a str, u32)]) -> &'a str {
     let total: u32 = items.iter().map(|(_, w)| w).sum();
@@ -104,7 +327,8 @@ pub async fn generate(db: &Db, people: usize, seed: u64, now: OffsetDateTime) ->
     let workers = insert_staff(&txn, &mut rng, org_id, &programs, &password_hash, people, now).await?;
     let today = now.date();
     insert_people(&txn, &mut rng, org_id, &programs, &workers, people, today, now).await?;
-    let entry = crate::audit::Entry::new(org_id, "demo.generate").detail(serde_json::json!({ "people": people, "seed": seed }));
+    let entry =
+        crate::audit::Entry::new(org_id, "demo.generate").detail(serde_json::json!({ "people": people, "seed": seed }));
     db::audit::append(&txn, entry, now).await?;
     txn.commit().await?;
     Ok(DemoSummary { org_id, people, staff: workers.len() + 4, created: true })
@@ -141,12 +365,33 @@ If the person is experiencing domestic violence, offer the shelter line and plan
 For an anonymous caller who needs help now, keep them talking, ask where they are, and have a colleague call the emergency number.\n\
 Tell your supervisor the same day and write a progress note. If you must make a mandatory report, tell the person first when it is safe to do so.";
 
-async fn insert_programs(txn: &db::WriteTxn, rng: &mut ChaCha8Rng, org_id: Uuid, now: OffsetDateTime) -> anyhow::Result<Vec<Uuid>> {
+async fn insert_programs(
+    txn: &db::WriteTxn,
+    rng: &mut ChaCha8Rng,
+    org_id: Uuid,
+    now: OffsetDateTime,
+) -> anyhow::Result<Vec<Uuid>> {
     let specs = [
-        ("Peer Recovery Coaching", "One-to-one coaching with a peer further along in recovery.", (true, false, false, true, false)),
-        ("Family Recovery Support", "Support for families and chosen family of people in recovery.", (true, false, false, true, false)),
-        ("Recovery Education & Support Groups", "Weekly education and mutual support groups.", (false, true, false, true, false)),
-        ("Information & Referral Line", "Phone, text and walk-in information and referral.", (false, false, true, false, true)),
+        (
+            "Peer Recovery Coaching",
+            "One-to-one coaching with a peer further along in recovery.",
+            (true, false, false, true, false),
+        ),
+        (
+            "Family Recovery Support",
+            "Support for families and chosen family of people in recovery.",
+            (true, false, false, true, false),
+        ),
+        (
+            "Recovery Education & Support Groups",
+            "Weekly education and mutual support groups.",
+            (false, true, false, true, false),
+        ),
+        (
+            "Information & Referral Line",
+            "Phone, text and walk-in information and referral.",
+            (false, false, true, false, true),
+        ),
     ];
     let mut ids = Vec::new();
     let mut rows = Vec::new();
@@ -173,7 +418,12 @@ async fn insert_programs(txn: &db::WriteTxn, rng: &mut ChaCha8Rng, org_id: Uuid,
     Ok(ids)
 }
 
-async fn insert_sites(txn: &db::WriteTxn, rng: &mut ChaCha8Rng, org_id: Uuid, now: OffsetDateTime) -> anyhow::Result<()> {
+async fn insert_sites(
+    txn: &db::WriteTxn,
+    rng: &mut ChaCha8Rng,
+    org_id: Uuid,
+    now: OffsetDateTime,
+) -> anyhow::Result<()> {
     let specs = [
         ("Harbour Light Recovery Centre", SettingType::PeerRecoveryCentre),
         ("County Jail Reentry Outreach", SettingType::JailPrison),
@@ -188,7 +438,11 @@ async fn insert_sites(txn: &db::WriteTxn, rng: &mut ChaCha8Rng, org_id: Uuid, no
             org_id: Set(org_id),
             name: Set(name.into()),
             setting_type: Set(setting.code().into()),
-            address_line: Set(Some(format!("{} {}", rng.gen_range(10..999), STREETS.choose(rng).copied().unwrap_or("Front St")))),
+            address_line: Set(Some(format!(
+                "{} {}",
+                rng.gen_range(10..999),
+                STREETS.choose(rng).copied().unwrap_or("Front St")
+            ))),
             locality: Set(Some("Harbourview".into())),
             region: Set(Some("ME".into())),
             postal_code: Set(Some("04000".into())),
@@ -223,7 +477,8 @@ async fn insert_staff(
     people: usize,
     now: OffsetDateTime,
 ) -> anyhow::Result<Vec<Uuid>> {
-    let names = ["Alex Morgan", "Dana Whitfield", "Sam Okafor", "Rosa Delgado", "Jordan Tsosie", "Priya Raman", "Lee Tremblay"];
+    let names =
+        ["Alex Morgan", "Dana Whitfield", "Sam Okafor", "Rosa Delgado", "Jordan Tsosie", "Priya Raman", "Lee Tremblay"];
     let mut specs: Vec<StaffSpec> = DEMO_SIGN_INS
         .iter()
         .zip(names)
@@ -300,7 +555,10 @@ async fn insert_staff(
         staff_program::Entity::insert_many(chunk.to_vec()).exec_without_returning(&**txn).await?;
     }
     // People are spread over everyone who carries a caseload.
-    Ok(specs.iter().filter(|s| s.roles.iter().any(|r| matches!(r, Role::Coach | Role::Supervisor))).map(|s| s.id)
+    Ok(specs
+        .iter()
+        .filter(|s| s.roles.iter().any(|r| matches!(r, Role::Coach | Role::Supervisor)))
+        .map(|s| s.id)
         .chain([specs[4].id, specs[5].id])
         .collect())
 }
@@ -411,7 +669,13 @@ async fn flush(
     Ok(())
 }
 
-fn synthetic_person(rng: &mut ChaCha8Rng, org_id: Uuid, record_number: i64, today: Date, now: OffsetDateTime) -> person::Model {
+fn synthetic_person(
+    rng: &mut ChaCha8Rng,
+    org_id: Uuid,
+    record_number: i64,
+    today: Date,
+    now: OffsetDateTime,
+) -> person::Model {
     let given = GIVEN.choose(rng).copied().unwrap_or("Sam").to_string();
     let family = if rng.gen_bool(0.1) {
         format!("{}-{}", FAMILY.choose(rng).copied().unwrap_or("Lee"), FAMILY.choose(rng).copied().unwrap_or("Kim"))
@@ -419,7 +683,8 @@ fn synthetic_person(rng: &mut ChaCha8Rng, org_id: Uuid, record_number: i64, toda
         FAMILY.choose(rng).copied().unwrap_or("Lee").to_string()
     };
     // About one in six is transition-age youth (16–25); the rest are adults up to 75.
-    let age_days = if rng.gen_bool(0.17) { rng.gen_range(16 * 365..26 * 365) } else { rng.gen_range(26 * 365..75 * 365) };
+    let age_days =
+        if rng.gen_bool(0.17) { rng.gen_range(16 * 365..26 * 365) } else { rng.gen_range(26 * 365..75 * 365) };
     let language = weighted(rng, LANGUAGES).to_string();
     let phone_number = rng.gen_bool(0.9).then(|| phone(rng));
     let asked = rng.gen_bool(0.75);
@@ -436,7 +701,8 @@ fn synthetic_person(rng: &mut ChaCha8Rng, org_id: Uuid, record_number: i64, toda
     };
     let pronouns = weighted(rng, PRONOUNS);
     let emergency = rng.gen_bool(0.7).then(|| {
-        let name = format!("{} {}", GIVEN.choose(rng).copied().unwrap_or("Sam"), FAMILY.choose(rng).copied().unwrap_or("Lee"));
+        let name =
+            format!("{} {}", GIVEN.choose(rng).copied().unwrap_or("Sam"), FAMILY.choose(rng).copied().unwrap_or("Lee"));
         (name, phone(rng))
     });
     person::Model {
@@ -448,12 +714,17 @@ fn synthetic_person(rng: &mut ChaCha8Rng, org_id: Uuid, record_number: i64, toda
         date_of_birth: Some(today - Duration::days(age_days)),
         phone_digits: phone_number.as_deref().map(crate::domain::validation::phone_digits),
         phone: phone_number,
-        email: rng.gen_bool(0.4).then(|| format!("{}.{}{}@example.org", given.to_lowercase(), family.to_lowercase(), record_number)),
-        address_line: rng.gen_bool(0.7).then(|| format!("{} {}", rng.gen_range(1..999), STREETS.choose(rng).copied().unwrap_or("Elm St"))),
+        email: rng
+            .gen_bool(0.4)
+            .then(|| format!("{}.{}{}@example.org", given.to_lowercase(), family.to_lowercase(), record_number)),
+        address_line: rng
+            .gen_bool(0.7)
+            .then(|| format!("{} {}", rng.gen_range(1..999), STREETS.choose(rng).copied().unwrap_or("Elm St"))),
         locality: Some("Harbourview".into()),
         region: Some("ME".into()),
         postal_code: Some(format!("040{:02}", rng.gen_range(0..100))),
-        preferred_contact: asked.then(|| ["phone", "text", "email", "in-person"].choose(rng).copied().unwrap_or("phone").into()),
+        preferred_contact: asked
+            .then(|| ["phone", "text", "email", "in-person"].choose(rng).copied().unwrap_or("phone").into()),
         voicemail_ok: asked.then(|| rng.gen_bool(0.7)),
         text_ok: asked.then(|| rng.gen_bool(0.8)),
         email_ok: asked.then(|| rng.gen_bool(0.5)),
@@ -463,10 +734,16 @@ fn synthetic_person(rng: &mut ChaCha8Rng, org_id: Uuid, record_number: i64, toda
         race_codes: (!race.is_empty()).then(|| race.join(";")),
         race_self_described: None,
         ethnicity: rng.gen_bool(0.85).then(|| {
-            ["hispanic-latino", "not-hispanic-latino", "not-hispanic-latino", "declined"].choose(rng).copied().unwrap_or("declined").into()
+            ["hispanic-latino", "not-hispanic-latino", "not-hispanic-latino", "declined"]
+                .choose(rng)
+                .copied()
+                .unwrap_or("declined")
+                .into()
         }),
         ethnicity_self_described: None,
-        emergency_relationship: emergency.as_ref().map(|_| RELATIONSHIPS.choose(rng).copied().unwrap_or("friend").into()),
+        emergency_relationship: emergency
+            .as_ref()
+            .map(|_| RELATIONSHIPS.choose(rng).copied().unwrap_or("friend").into()),
         emergency_phone: emergency.as_ref().map(|e| e.1.clone()),
         emergency_name: emergency.map(|e| e.0),
         created_by: None,

@@ -1,8 +1,8 @@
 //! Translations from the fluent files in `locales/`. English is complete; other languages fall
 //! back to English for any message they lack.
 
-use crate::domain::codes::UiLanguage;
 use crate::domain::FieldError;
+use crate::domain::codes::UiLanguage;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader};
 use std::borrow::Cow;

@@ -1,11 +1,12 @@
 use clap::Parser;
-use mainstay::cli::{run, Cli};
+use mainstay::cli::{Cli, run};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    let filter = EnvFilter::try_from_env("MAINSTAY_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let filter =
+        EnvFilter::try_from_env("MAINSTAY_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
     if cli.log_json {
         tracing_subscriber::fmt().json().with_env_filter(filter).init();
     } else {

@@ -6,9 +6,9 @@ use crate::app::AppState;
 use crate::audit::{Entry, Outcome};
 use crate::db::entities::{enrolment, household_member, person};
 use crate::db::{self, Page, PageRequest};
+use crate::domain::FieldErrors;
 use crate::domain::person::{ValidHouseholdMember, ValidPerson};
 use crate::domain::search::DuplicateSignals;
-use crate::domain::FieldErrors;
 use crate::error::{AppError, AppResult};
 use crate::web::actor_entry;
 use serde_json::json;
@@ -71,7 +71,12 @@ pub struct Duplicate {
     pub visible: bool,
 }
 
-pub async fn duplicates(state: &AppState, actor: &Actor, p: &ValidPerson, exclude: Option<Uuid>) -> AppResult<Vec<Duplicate>> {
+pub async fn duplicates(
+    state: &AppState,
+    actor: &Actor,
+    p: &ValidPerson,
+    exclude: Option<Uuid>,
+) -> AppResult<Vec<Duplicate>> {
     let found = db::search::likely_duplicates(&state.db, actor.org_id, p, exclude).await?;
     let mut out = Vec::with_capacity(found.len());
     for (person, signals) in found {
@@ -113,9 +118,16 @@ async fn check_placement(state: &AppState, actor: &Actor, placement: &Placement)
     }
 }
 
-pub async fn create(state: &AppState, actor: &Actor, p: &ValidPerson, placement: &Placement, today: time::Date) -> AppResult<person::Model> {
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    p: &ValidPerson,
+    placement: &Placement,
+    today: time::Date,
+) -> AppResult<person::Model> {
     if !access::allows(actor, Action::CreatePerson, Reach::Outside) {
-        let entry = actor_entry(actor, "access.denied").outcome(Outcome::Denied).detail(json!({ "action": "CreatePerson" }));
+        let entry =
+            actor_entry(actor, "access.denied").outcome(Outcome::Denied).detail(json!({ "action": "CreatePerson" }));
         db::audit::append_now(&state.db, entry, state.clock.now()).await?;
         return Err(AppError::Forbidden);
     }
@@ -146,16 +158,43 @@ fn changed_fields(before: &person::Model, after: &person::Model) -> Vec<&'static
         ($($f:ident),*) => { $( if before.$f != after.$f { changed.push(stringify!($f)); } )* };
     }
     cmp!(
-        legal_given_name, legal_family_name, preferred_name, pronouns, date_of_birth, phone, email, address_line,
-        locality, region, postal_code, preferred_contact, voicemail_ok, text_ok, email_ok, contact_notes,
-        preferred_language, interpreter_needed, race_codes, race_self_described, ethnicity, ethnicity_self_described,
-        emergency_name, emergency_relationship, emergency_phone
+        legal_given_name,
+        legal_family_name,
+        preferred_name,
+        pronouns,
+        date_of_birth,
+        phone,
+        email,
+        address_line,
+        locality,
+        region,
+        postal_code,
+        preferred_contact,
+        voicemail_ok,
+        text_ok,
+        email_ok,
+        contact_notes,
+        preferred_language,
+        interpreter_needed,
+        race_codes,
+        race_self_described,
+        ethnicity,
+        ethnicity_self_described,
+        emergency_name,
+        emergency_relationship,
+        emergency_phone
     );
     changed
 }
 
 /// Saves an edit made against `version`; `AppError::Conflict` if someone saved in between.
-pub async fn update(state: &AppState, actor: &Actor, id: Uuid, version: i32, p: &ValidPerson) -> AppResult<person::Model> {
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    version: i32,
+    p: &ValidPerson,
+) -> AppResult<person::Model> {
     let opened = open(state, actor, id, Action::EditPerson).await?;
     let now = state.clock.now();
     let txn = state.db.begin_write().await?;
@@ -172,13 +211,19 @@ pub async fn household(state: &AppState, actor: &Actor, id: Uuid) -> AppResult<V
     Ok(db::people::household(state.db.conn(), actor.org_id, id).await?)
 }
 
-pub async fn add_household_member(state: &AppState, actor: &Actor, id: Uuid, m: &ValidHouseholdMember) -> AppResult<household_member::Model> {
+pub async fn add_household_member(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    m: &ValidHouseholdMember,
+) -> AppResult<household_member::Model> {
     open(state, actor, id, Action::EditPerson).await?;
     let now = state.clock.now();
     let txn = state.db.begin_write().await?;
     let member = db::people::add_household_member(&txn, actor.org_id, id, m, now).await?;
     db::people::touch(&txn, actor.org_id, id, now).await?;
-    let entry = actor_entry(actor, "person.household.add").record("person", id).detail(json!({ "member_id": member.id }));
+    let entry =
+        actor_entry(actor, "person.household.add").record("person", id).detail(json!({ "member_id": member.id }));
     db::audit::append(&txn, entry, now).await?;
     txn.commit().await?;
     Ok(member)
@@ -192,7 +237,8 @@ pub async fn remove_household_member(state: &AppState, actor: &Actor, id: Uuid, 
         return Err(AppError::NotFound);
     }
     db::people::touch(&txn, actor.org_id, id, now).await?;
-    let entry = actor_entry(actor, "person.household.remove").record("person", id).detail(json!({ "member_id": member_id }));
+    let entry =
+        actor_entry(actor, "person.household.remove").record("person", id).detail(json!({ "member_id": member_id }));
     db::audit::append(&txn, entry, now).await?;
     txn.commit().await?;
     Ok(())

@@ -6,8 +6,8 @@ use crate::app::AppState;
 use crate::audit::Outcome;
 use crate::db::entities::{program, site, staff};
 use crate::db::{self};
-use crate::domain::setup::{ValidOrganisation, ValidProgram, ValidSite, ValidStaff};
 use crate::domain::FieldErrors;
+use crate::domain::setup::{ValidOrganisation, ValidProgram, ValidSite, ValidStaff};
 use crate::error::{AppError, AppResult};
 use crate::web::actor_entry;
 use crate::{auth, records};
@@ -18,23 +18,36 @@ async fn require(state: &AppState, actor: &Actor, action: Action) -> AppResult<(
     if access::allows(actor, action, Reach::Outside) {
         return Ok(());
     }
-    let entry = actor_entry(actor, "access.denied").outcome(Outcome::Denied).detail(json!({ "action": format!("{action:?}") }));
+    let entry =
+        actor_entry(actor, "access.denied").outcome(Outcome::Denied).detail(json!({ "action": format!("{action:?}") }));
     records::record(state, entry).await?;
     Err(AppError::Forbidden)
 }
 
-pub async fn update_organisation(state: &AppState, actor: &Actor, version: i32, org: &ValidOrganisation) -> AppResult<()> {
+pub async fn update_organisation(
+    state: &AppState,
+    actor: &Actor,
+    version: i32,
+    org: &ValidOrganisation,
+) -> AppResult<()> {
     require(state, actor, Action::ConfigureOrganisation).await?;
     let now = state.clock.now();
     let txn = state.db.begin_write().await?;
     db::org::update(&txn, actor.org_id, version, org, now).await?;
-    db::audit::append(&txn, actor_entry(actor, "organisation.update").record("organisation", actor.org_id), now).await?;
+    db::audit::append(&txn, actor_entry(actor, "organisation.update").record("organisation", actor.org_id), now)
+        .await?;
     txn.commit().await?;
     Ok(())
 }
 
 /// Creates (id None) or updates a program.
-pub async fn save_program(state: &AppState, actor: &Actor, id: Option<Uuid>, version: i32, p: &ValidProgram) -> AppResult<program::Model> {
+pub async fn save_program(
+    state: &AppState,
+    actor: &Actor,
+    id: Option<Uuid>,
+    version: i32,
+    p: &ValidProgram,
+) -> AppResult<program::Model> {
     require(state, actor, Action::ConfigureOrganisation).await?;
     let now = state.clock.now();
     let txn = state.db.begin_write().await?;
@@ -54,7 +67,13 @@ pub async fn save_program(state: &AppState, actor: &Actor, id: Option<Uuid>, ver
     db::org::program(&state.db, actor.org_id, id).await?.ok_or(AppError::NotFound)
 }
 
-pub async fn save_site(state: &AppState, actor: &Actor, id: Option<Uuid>, version: i32, s: &ValidSite) -> AppResult<site::Model> {
+pub async fn save_site(
+    state: &AppState,
+    actor: &Actor,
+    id: Option<Uuid>,
+    version: i32,
+    s: &ValidSite,
+) -> AppResult<site::Model> {
     require(state, actor, Action::ConfigureOrganisation).await?;
     let now = state.clock.now();
     let txn = state.db.begin_write().await?;

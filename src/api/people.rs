@@ -3,16 +3,16 @@
 use super::{ApiActor, ApiJson};
 use crate::access::Action;
 use crate::app::AppState;
-use crate::db::entities::{enrolment, household_member, person};
 use crate::db::PageRequest;
+use crate::db::entities::{enrolment, household_member, person};
 use crate::domain::codes::Country;
-use crate::domain::person::{format_record_number, HouseholdMemberInput, PersonInput};
+use crate::domain::person::{HouseholdMemberInput, PersonInput, format_record_number};
 use crate::error::{AppError, AppResult};
 use crate::records::{self, Placement};
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use utoipa::{IntoParams, ToSchema};
@@ -39,7 +39,13 @@ pub struct EnrolmentOut {
 
 impl From<enrolment::Model> for EnrolmentOut {
     fn from(e: enrolment::Model) -> Self {
-        EnrolmentOut { id: e.id, program_id: e.program_id, worker_id: e.worker_id, started_on: e.started_on, ended_on: e.ended_on }
+        EnrolmentOut {
+            id: e.id,
+            program_id: e.program_id,
+            worker_id: e.worker_id,
+            started_on: e.started_on,
+            ended_on: e.ended_on,
+        }
     }
 }
 
@@ -138,7 +144,11 @@ pub struct PeopleQuery {
 /// People the caller may see: their caseload, their supervisees', their programs' (or all, for
 /// the quality lead). With `q`, a forgiving search (at most 50 results).
 #[utoipa::path(get, path = "/people", tag = "people", params(PeopleQuery), responses((status = 200, body = PeoplePage)))]
-async fn list_people(State(state): State<AppState>, ApiActor(actor): ApiActor, Query(q): Query<PeopleQuery>) -> AppResult<Json<PeoplePage>> {
+async fn list_people(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Query(q): Query<PeopleQuery>,
+) -> AppResult<Json<PeoplePage>> {
     let page = PageRequest { page: q.page.unwrap_or(1), per_page: q.per_page.unwrap_or(25) };
     let found = records::list(&state, &actor, q.q.as_deref().unwrap_or(""), page).await?;
     Ok(Json(PeoplePage {
@@ -182,7 +192,11 @@ pub struct DuplicatesFound {
 #[utoipa::path(post, path = "/people", tag = "people", request_body = CreatePerson,
     responses((status = 201, body = PersonOut), (status = 409, body = DuplicatesFound),
               (status = 422, body = crate::web::errors::ErrorEnvelope)))]
-async fn create_person(State(state): State<AppState>, ApiActor(actor): ApiActor, ApiJson(body): ApiJson<CreatePerson>) -> AppResult<Response> {
+async fn create_person(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<CreatePerson>,
+) -> AppResult<Response> {
     let org = crate::db::org::get(state.db.conn(), actor.org_id).await?.ok_or(AppError::NotFound)?;
     let country = Country::parse(&org.country).unwrap_or(Country::Us);
     let today = crate::app::local_date(&org.time_zone, state.clock.now());
@@ -216,7 +230,11 @@ async fn create_person(State(state): State<AppState>, ApiActor(actor): ApiActor,
 
 /// One person's record (the view is recorded in the audit log).
 #[utoipa::path(get, path = "/people/{id}", tag = "people", responses((status = 200, body = PersonOut), (status = 403), (status = 404)))]
-async fn get_person(State(state): State<AppState>, ApiActor(actor): ApiActor, Path(id): Path<Uuid>) -> AppResult<Json<PersonOut>> {
+async fn get_person(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<Uuid>,
+) -> AppResult<Json<PersonOut>> {
     let opened = records::open(&state, &actor, id, Action::ViewPerson).await?;
     let mut out = PersonOut::from(opened.person);
     out.enrolments = Some(opened.enrolments.into_iter().map(Into::into).collect());
@@ -274,7 +292,11 @@ impl From<household_member::Model> for HouseholdMemberOut {
 }
 
 #[utoipa::path(get, path = "/people/{id}/household", tag = "people", responses((status = 200, body = Vec<HouseholdMemberOut>)))]
-async fn list_household(State(state): State<AppState>, ApiActor(actor): ApiActor, Path(id): Path<Uuid>) -> AppResult<Json<Vec<HouseholdMemberOut>>> {
+async fn list_household(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<Uuid>,
+) -> AppResult<Json<Vec<HouseholdMemberOut>>> {
     records::open(&state, &actor, id, Action::ViewPerson).await?;
     Ok(Json(records::household(&state, &actor, id).await?.into_iter().map(Into::into).collect()))
 }
@@ -303,4 +325,3 @@ async fn remove_household_member(
     records::remove_household_member(&state, &actor, id, member_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
-

@@ -8,9 +8,9 @@ use crate::db::{self, Page, PageRequest};
 use crate::domain::setup::{OrganisationInput, ProgramInput, SiteInput, StaffInput};
 use crate::error::{AppError, AppResult};
 use crate::setup;
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::Json;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
@@ -78,7 +78,10 @@ pub struct Versioned<T> {
 
 /// The caller's organisation.
 #[utoipa::path(get, path = "/organisation", tag = "organisation", responses((status = 200, body = OrganisationOut)))]
-async fn get_organisation(State(state): State<AppState>, ApiActor(actor): ApiActor) -> AppResult<Json<OrganisationOut>> {
+async fn get_organisation(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> AppResult<Json<OrganisationOut>> {
     let org = db::org::get(state.db.conn(), actor.org_id).await?.ok_or(AppError::NotFound)?;
     Ok(Json(org.into()))
 }
@@ -147,7 +150,11 @@ async fn create_program(
 }
 
 #[utoipa::path(get, path = "/programs/{id}", tag = "programs", responses((status = 200, body = ProgramOut), (status = 404)))]
-async fn get_program(State(state): State<AppState>, ApiActor(actor): ApiActor, Path(id): Path<Uuid>) -> AppResult<Json<ProgramOut>> {
+async fn get_program(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<Uuid>,
+) -> AppResult<Json<ProgramOut>> {
     Ok(Json(db::org::program(&state.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?.into()))
 }
 
@@ -215,7 +222,11 @@ async fn create_site(
 }
 
 #[utoipa::path(get, path = "/sites/{id}", tag = "sites", responses((status = 200, body = SiteOut), (status = 404)))]
-async fn get_site(State(state): State<AppState>, ApiActor(actor): ApiActor, Path(id): Path<Uuid>) -> AppResult<Json<SiteOut>> {
+async fn get_site(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<Uuid>,
+) -> AppResult<Json<SiteOut>> {
     Ok(Json(db::org::site(&state.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?.into()))
 }
 
@@ -280,7 +291,11 @@ pub struct StaffPage {
 
 /// Staff accounts (administrators, directors, supervisors and the quality lead).
 #[utoipa::path(get, path = "/staff", tag = "staff", params(PageRequest), responses((status = 200, body = StaffPage)))]
-async fn list_staff(State(state): State<AppState>, ApiActor(actor): ApiActor, Query(page): Query<PageRequest>) -> AppResult<Json<StaffPage>> {
+async fn list_staff(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Query(page): Query<PageRequest>,
+) -> AppResult<Json<StaffPage>> {
     require_view_staff(&actor)?;
     let found: Page<staff::Model> = db::staff::list(&state.db, actor.org_id, page).await?;
     let mut items = Vec::with_capacity(found.items.len());
@@ -305,7 +320,11 @@ async fn create_staff(
 }
 
 #[utoipa::path(get, path = "/staff/{id}", tag = "staff", responses((status = 200, body = StaffOut), (status = 404)))]
-async fn get_staff(State(state): State<AppState>, ApiActor(actor): ApiActor, Path(id): Path<Uuid>) -> AppResult<Json<StaffOut>> {
+async fn get_staff(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<Uuid>,
+) -> AppResult<Json<StaffOut>> {
     require_view_staff(&actor)?;
     let s = db::staff::get(state.db.conn(), actor.org_id, id).await?.ok_or(AppError::NotFound)?;
     Ok(Json(staff_out(&state, s).await?))

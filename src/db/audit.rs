@@ -2,7 +2,7 @@
 
 use super::entities::audit_event::{self, Column, Entity as AuditEvent};
 use super::{Db, Page, PageRequest, WriteTxn};
-use crate::audit::{truncate_to_micros, ChainReport, Chained, Entry, GENESIS_HASH};
+use crate::audit::{ChainReport, Chained, Entry, GENESIS_HASH, truncate_to_micros};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Statement,
@@ -90,7 +90,12 @@ pub struct AuditFilter {
     pub to: Option<time::Date>,
 }
 
-pub async fn list(db: &Db, org_id: Uuid, filter: &AuditFilter, page: PageRequest) -> Result<Page<audit_event::Model>, DbErr> {
+pub async fn list(
+    db: &Db,
+    org_id: Uuid,
+    filter: &AuditFilter,
+    page: PageRequest,
+) -> Result<Page<audit_event::Model>, DbErr> {
     let page = page.clamp();
     let mut query = AuditEvent::find().filter(Column::OrgId.eq(org_id));
     if let Some(actor) = filter.actor_id {
@@ -117,7 +122,12 @@ pub async fn list(db: &Db, org_id: Uuid, filter: &AuditFilter, page: PageRequest
 }
 
 /// Recent views of one record, newest first.
-pub async fn recent_views(db: &Db, org_id: Uuid, record_id: Uuid, limit: u64) -> Result<Vec<audit_event::Model>, DbErr> {
+pub async fn recent_views(
+    db: &Db,
+    org_id: Uuid,
+    record_id: Uuid,
+    limit: u64,
+) -> Result<Vec<audit_event::Model>, DbErr> {
     AuditEvent::find()
         .filter(Column::OrgId.eq(org_id))
         .filter(Column::RecordId.eq(record_id))
@@ -130,13 +140,7 @@ pub async fn recent_views(db: &Db, org_id: Uuid, record_id: Uuid, limit: u64) ->
 
 /// Every chain in the database: the organisations' and the system one.
 pub async fn chains(db: &Db) -> Result<Vec<Uuid>, DbErr> {
-    AuditEvent::find()
-        .select_only()
-        .column(Column::OrgId)
-        .distinct()
-        .into_tuple::<Uuid>()
-        .all(db.conn())
-        .await
+    AuditEvent::find().select_only().column(Column::OrgId).distinct().into_tuple::<Uuid>().all(db.conn()).await
 }
 
 /// Walks one chain in order, recomputing each hash.
@@ -156,7 +160,8 @@ pub async fn verify_chain(db: &Db, org_id: Uuid) -> Result<ChainReport, DbErr> {
             return Ok(ChainReport { org_id, events, first_break: None });
         }
         for event in batch {
-            let broken = |why: &str| Ok(ChainReport { org_id, events, first_break: Some((event.seq, why.to_string())) });
+            let broken =
+                |why: &str| Ok(ChainReport { org_id, events, first_break: Some((event.seq, why.to_string())) });
             if event.seq != expected_seq {
                 return broken("an event is missing before this one");
             }

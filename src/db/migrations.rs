@@ -248,8 +248,10 @@ impl Foundation {
         )
         .await?;
         m.create_index(index("people_org_number", "people", &["org_id", "record_number"]).unique().to_owned()).await?;
-        m.create_index(index("people_org_name", "people", &["org_id", "legal_family_name", "legal_given_name"]).to_owned())
-            .await?;
+        m.create_index(
+            index("people_org_name", "people", &["org_id", "legal_family_name", "legal_given_name"]).to_owned(),
+        )
+        .await?;
         m.create_index(index("people_org_dob", "people", &["org_id", "date_of_birth"]).to_owned()).await?;
         m.create_index(index("people_org_phone", "people", &["org_id", "phone_digits"]).to_owned()).await?;
 
@@ -286,7 +288,8 @@ impl Foundation {
         )
         .await?;
         m.create_index(index("enrolments_person", "enrolments", &["org_id", "person_id"]).to_owned()).await?;
-        m.create_index(index("enrolments_worker", "enrolments", &["org_id", "worker_id", "person_id"]).to_owned()).await?;
+        m.create_index(index("enrolments_worker", "enrolments", &["org_id", "worker_id", "person_id"]).to_owned())
+            .await?;
         m.create_index(index("enrolments_program", "enrolments", &["org_id", "program_id", "person_id"]).to_owned())
             .await?;
 
@@ -300,7 +303,8 @@ impl Foundation {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("search_terms_person", "person_search_terms", &["org_id", "person_id"]).to_owned()).await?;
+        m.create_index(index("search_terms_person", "person_search_terms", &["org_id", "person_id"]).to_owned())
+            .await?;
         Ok(())
     }
 

@@ -10,9 +10,7 @@ pub mod sessions;
 pub mod staff;
 pub mod tokens;
 
-use sea_orm::{
-    ConnectOptions, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, TransactionTrait,
-};
+use sea_orm::{ConnectOptions, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, TransactionTrait};
 use sea_orm_migration::MigratorTrait;
 use std::sync::Arc;
 use std::time::Duration;
@@ -132,7 +130,12 @@ impl<T> Page<T> {
     }
 
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page { items: self.items.into_iter().map(f).collect(), page: self.page, per_page: self.per_page, total: self.total }
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            page: self.page,
+            per_page: self.per_page,
+            total: self.total,
+        }
     }
 }
 

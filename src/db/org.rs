@@ -4,7 +4,7 @@ use super::entities::{organisation, program, site, staff_program};
 use super::{Db, WriteError, WriteTxn};
 use crate::domain::setup::{ValidOrganisation, ValidProgram, ValidSite};
 use sea_orm::{
-    sea_query::Expr, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -17,7 +17,12 @@ pub async fn all(db: &Db) -> Result<Vec<organisation::Model>, DbErr> {
     organisation::Entity::find().order_by_asc(organisation::Column::Name).all(db.conn()).await
 }
 
-pub async fn create(txn: &WriteTxn, id: Uuid, org: &ValidOrganisation, now: OffsetDateTime) -> Result<organisation::Model, DbErr> {
+pub async fn create(
+    txn: &WriteTxn,
+    id: Uuid,
+    org: &ValidOrganisation,
+    now: OffsetDateTime,
+) -> Result<organisation::Model, DbErr> {
     let model = organisation::ActiveModel {
         id: Set(id),
         name: Set(org.name.clone()),
@@ -66,11 +71,7 @@ pub async fn update(
 }
 
 pub async fn programs(db: &impl ConnectionTrait, org_id: Uuid) -> Result<Vec<program::Model>, DbErr> {
-    program::Entity::find()
-        .filter(program::Column::OrgId.eq(org_id))
-        .order_by_asc(program::Column::Name)
-        .all(db)
-        .await
+    program::Entity::find().filter(program::Column::OrgId.eq(org_id)).order_by_asc(program::Column::Name).all(db).await
 }
 
 pub async fn program(db: &Db, org_id: Uuid, id: Uuid) -> Result<Option<program::Model>, DbErr> {
@@ -138,7 +139,12 @@ pub async fn site(db: &Db, org_id: Uuid, id: Uuid) -> Result<Option<site::Model>
     site::Entity::find_by_id(id).filter(site::Column::OrgId.eq(org_id)).one(db.conn()).await
 }
 
-pub async fn create_site(txn: &WriteTxn, org_id: Uuid, s: &ValidSite, now: OffsetDateTime) -> Result<site::Model, WriteError> {
+pub async fn create_site(
+    txn: &WriteTxn,
+    org_id: Uuid,
+    s: &ValidSite,
+    now: OffsetDateTime,
+) -> Result<site::Model, WriteError> {
     let model = site::ActiveModel {
         id: Set(Uuid::new_v4()),
         org_id: Set(org_id),

@@ -54,7 +54,11 @@ pub async fn by_ids(db: &Db, org_id: Uuid, ids: Vec<Uuid>) -> Result<Vec<person:
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    person::Entity::find().filter(person::Column::OrgId.eq(org_id)).filter(person::Column::Id.is_in(ids)).all(db.conn()).await
+    person::Entity::find()
+        .filter(person::Column::OrgId.eq(org_id))
+        .filter(person::Column::Id.is_in(ids))
+        .all(db.conn())
+        .await
 }
 
 /// People the scope allows, by family then given name.
@@ -73,7 +77,12 @@ pub async fn list(db: &Db, org_id: Uuid, scope: &PersonScope, page: PageRequest)
 }
 
 /// The most recently changed people in scope (for the home page).
-pub async fn recently_updated(db: &Db, org_id: Uuid, scope: &PersonScope, limit: u64) -> Result<Vec<person::Model>, DbErr> {
+pub async fn recently_updated(
+    db: &Db,
+    org_id: Uuid,
+    scope: &PersonScope,
+    limit: u64,
+) -> Result<Vec<person::Model>, DbErr> {
     scoped(org_id, scope).order_by_desc(person::Column::UpdatedAt).limit(limit).all(db.conn()).await
 }
 
@@ -217,12 +226,8 @@ pub async fn update(
 
 /// Search terms for a person: trigrams of every name and of the phone number.
 pub fn search_terms(p: &person::Model) -> Vec<String> {
-    let names = format!(
-        "{} {} {}",
-        p.legal_given_name,
-        p.legal_family_name,
-        p.preferred_name.as_deref().unwrap_or_default()
-    );
+    let names =
+        format!("{} {} {}", p.legal_given_name, p.legal_family_name, p.preferred_name.as_deref().unwrap_or_default());
     let mut terms = name_trigrams(&names);
     if let Some(digits) = &p.phone_digits {
         terms.extend(phone_trigrams(digits));
@@ -246,7 +251,11 @@ pub async fn reindex(txn: &WriteTxn, p: &person::Model) -> Result<(), DbErr> {
     Ok(())
 }
 
-pub async fn enrolments(db: &impl ConnectionTrait, org_id: Uuid, person_id: Uuid) -> Result<Vec<enrolment::Model>, DbErr> {
+pub async fn enrolments(
+    db: &impl ConnectionTrait,
+    org_id: Uuid,
+    person_id: Uuid,
+) -> Result<Vec<enrolment::Model>, DbErr> {
     enrolment::Entity::find()
         .filter(enrolment::Column::OrgId.eq(org_id))
         .filter(enrolment::Column::PersonId.eq(person_id))
@@ -270,7 +279,11 @@ pub async fn reassign(txn: &WriteTxn, org_id: Uuid, enrolment_id: Uuid, worker_i
     Ok(())
 }
 
-pub async fn household(db: &impl ConnectionTrait, org_id: Uuid, person_id: Uuid) -> Result<Vec<household_member::Model>, DbErr> {
+pub async fn household(
+    db: &impl ConnectionTrait,
+    org_id: Uuid,
+    person_id: Uuid,
+) -> Result<Vec<household_member::Model>, DbErr> {
     household_member::Entity::find()
         .filter(household_member::Column::OrgId.eq(org_id))
         .filter(household_member::Column::PersonId.eq(person_id))
@@ -301,7 +314,12 @@ pub async fn add_household_member(
     .await
 }
 
-pub async fn remove_household_member(txn: &WriteTxn, org_id: Uuid, person_id: Uuid, member_id: Uuid) -> Result<bool, DbErr> {
+pub async fn remove_household_member(
+    txn: &WriteTxn,
+    org_id: Uuid,
+    person_id: Uuid,
+    member_id: Uuid,
+) -> Result<bool, DbErr> {
     let result = household_member::Entity::delete_many()
         .filter(household_member::Column::OrgId.eq(org_id))
         .filter(household_member::Column::PersonId.eq(person_id))

@@ -1,12 +1,12 @@
 //! Person search and duplicate detection over the trigram index.
 
+use super::Db;
 use super::entities::{person, person_search_term as term};
 use super::people::{by_ids, by_record_number, scope_condition};
-use super::Db;
 use crate::access::PersonScope;
 use crate::domain::person::ValidPerson;
 use crate::domain::search::{
-    full_name_similarity, name_score, name_trigrams, CandidateNames, DuplicateSignals, Query, MIN_NAME_SCORE,
+    CandidateNames, DuplicateSignals, MIN_NAME_SCORE, Query, full_name_similarity, name_score, name_trigrams,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query as Sql};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
@@ -53,7 +53,13 @@ async fn candidates(
 }
 
 /// People matching the query, best first. Typos are forgiven; only people in scope are returned.
-pub async fn search(db: &Db, org_id: Uuid, scope: &PersonScope, raw: &str, limit: usize) -> Result<Vec<person::Model>, DbErr> {
+pub async fn search(
+    db: &Db,
+    org_id: Uuid,
+    scope: &PersonScope,
+    raw: &str,
+    limit: usize,
+) -> Result<Vec<person::Model>, DbErr> {
     let query = Query::parse(raw);
     match &query {
         Query::Empty => Ok(Vec::new()),
@@ -115,7 +121,8 @@ pub async fn likely_duplicates(
     }
     if !any.is_empty() {
         same_details = same_details.filter(any);
-        let extra: Vec<Uuid> = same_details.select_only().column(person::Column::Id).limit(500).into_tuple().all(db.conn()).await?;
+        let extra: Vec<Uuid> =
+            same_details.select_only().column(person::Column::Id).limit(500).into_tuple().all(db.conn()).await?;
         ids.extend(extra);
     }
     ids.sort();

@@ -1,14 +1,14 @@
 //! Server-side sessions for tower-sessions, stored in our own database. The signed-in staff id is
 //! copied into its own column so "sign out everywhere" can delete every session of a person.
 
-use super::entities::session::{self, Column, Entity as Session};
 use super::Db;
+use super::entities::session::{self, Column, Entity as Session};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use time::OffsetDateTime;
+use tower_sessions::SessionStore;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Error, Result};
-use tower_sessions::SessionStore;
 use uuid::Uuid;
 
 pub const STAFF_KEY: &str = "staff_id";

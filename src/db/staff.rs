@@ -5,8 +5,8 @@ use super::{Db, Page, PageRequest, WriteError, WriteTxn};
 use crate::domain::codes::Role;
 use crate::domain::setup::ValidStaff;
 use sea_orm::{
-    sea_query::Expr, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, sea_query::Expr,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -93,7 +93,8 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
     };
-    let created = staff::Entity::insert(model).exec_with_returning(&**txn).await.map_err(|e| WriteError::from_db(e, "email"))?;
+    let created =
+        staff::Entity::insert(model).exec_with_returning(&**txn).await.map_err(|e| WriteError::from_db(e, "email"))?;
     set_programs(txn, org_id, created.id, &s.program_ids).await?;
     Ok(created)
 }

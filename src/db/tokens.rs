@@ -1,7 +1,7 @@
 //! API bearer tokens: created by a user, shown once, stored as a SHA-256 hash, revocable.
 
-use super::entities::api_token::{self, Column, Entity as ApiToken};
 use super::WriteTxn;
+use super::entities::api_token::{self, Column, Entity as ApiToken};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use time::OffsetDateTime;
@@ -31,7 +31,11 @@ pub async fn create(
     .await
 }
 
-pub async fn for_staff(db: &impl ConnectionTrait, org_id: Uuid, staff_id: Uuid) -> Result<Vec<api_token::Model>, DbErr> {
+pub async fn for_staff(
+    db: &impl ConnectionTrait,
+    org_id: Uuid,
+    staff_id: Uuid,
+) -> Result<Vec<api_token::Model>, DbErr> {
     ApiToken::find()
         .filter(Column::OrgId.eq(org_id))
         .filter(Column::StaffId.eq(staff_id))
@@ -44,7 +48,13 @@ pub async fn by_hash(db: &impl ConnectionTrait, token_hash: &str) -> Result<Opti
     ApiToken::find().filter(Column::TokenHash.eq(token_hash)).filter(Column::RevokedAt.is_null()).one(db).await
 }
 
-pub async fn revoke(txn: &WriteTxn, org_id: Uuid, staff_id: Uuid, id: Uuid, now: OffsetDateTime) -> Result<bool, DbErr> {
+pub async fn revoke(
+    txn: &WriteTxn,
+    org_id: Uuid,
+    staff_id: Uuid,
+    id: Uuid,
+    now: OffsetDateTime,
+) -> Result<bool, DbErr> {
     let result = ApiToken::update_many()
         .col_expr(Column::RevokedAt, Expr::value(now))
         .filter(Column::OrgId.eq(org_id))

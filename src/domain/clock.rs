@@ -14,6 +14,11 @@ impl Clock {
         Clock(Arc::new(move || at))
     }
 
+    /// A clock that reads whatever the function returns (tests move time forward with it).
+    pub fn from_fn(f: impl Fn() -> OffsetDateTime + Send + Sync + 'static) -> Self {
+        Clock(Arc::new(f))
+    }
+
     pub fn now(&self) -> OffsetDateTime {
         (self.0)()
     }

@@ -94,10 +94,7 @@ pub fn name_score(query: &str, names: &CandidateNames<'_>) -> f64 {
     if query_words.is_empty() || words.is_empty() {
         return 0.0;
     }
-    let total: f64 = query_words
-        .iter()
-        .map(|q| words.iter().map(|w| word_score(q, w)).fold(0.0, f64::max))
-        .sum();
+    let total: f64 = query_words.iter().map(|q| words.iter().map(|w| word_score(q, w)).fold(0.0, f64::max)).sum();
     total / query_words.len() as f64
 }
 
@@ -133,8 +130,14 @@ impl DuplicateSignals {
 
 /// Similarity of two full names, order-insensitive ("Garcia Maria" ≈ "Maria Garcia").
 pub fn full_name_similarity(a_given: &str, a_family: &str, b_given: &str, b_family: &str) -> f64 {
-    let straight = strsim::jaro_winkler(&normalize(&format!("{a_given} {a_family}")), &normalize(&format!("{b_given} {b_family}")));
-    let crossed = strsim::jaro_winkler(&normalize(&format!("{a_family} {a_given}")), &normalize(&format!("{b_given} {b_family}")));
+    let straight = strsim::jaro_winkler(
+        &normalize(&format!("{a_given} {a_family}")),
+        &normalize(&format!("{b_given} {b_family}")),
+    );
+    let crossed = strsim::jaro_winkler(
+        &normalize(&format!("{a_family} {a_given}")),
+        &normalize(&format!("{b_given} {b_family}")),
+    );
     straight.max(crossed)
 }
 

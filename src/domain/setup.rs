@@ -61,7 +61,9 @@ impl OrganisationInput {
             name: e.required("name", &self.name, 200),
             country: country.unwrap_or(Country::Us),
             time_zone,
-            default_language: e.required_code("default_language", &self.default_language, UiLanguage::parse).unwrap_or(UiLanguage::En),
+            default_language: e
+                .required_code("default_language", &self.default_language, UiLanguage::parse)
+                .unwrap_or(UiLanguage::En),
             edition: edition.unwrap_or(Edition::Cse2024),
             require_totp: self.require_totp,
             emergency_number,
@@ -163,7 +165,9 @@ impl SiteInput {
         let mut e = FieldErrors::new();
         let site = ValidSite {
             name: e.required("name", &self.name, 120),
-            setting_type: e.required_code("setting_type", &self.setting_type, SettingType::parse).unwrap_or(SettingType::Other),
+            setting_type: e
+                .required_code("setting_type", &self.setting_type, SettingType::parse)
+                .unwrap_or(SettingType::Other),
             address_line: e.optional("address_line", self.address_line.as_deref(), 200),
             locality: e.optional("locality", self.locality.as_deref(), 100),
             region: e.optional("region", self.region.as_deref(), 100),
@@ -259,10 +263,16 @@ pub fn check_new_password(password: &str, email: &str) -> Result<(), FieldErrors
         e.add_with("new_password", "error-password-short", vec![("min", "12".into())]);
     } else if password.chars().count() > 200 {
         e.add_with("new_password", "error-too-long", vec![("max", "200".into())]);
-    } else if password.to_lowercase().contains(&email.split('@').next().unwrap_or("").to_lowercase()) && email.len() > 3 {
+    } else if contains_local_part(password, email) {
         e.add("new_password", "error-password-contains-email");
     }
     e.finish(())
+}
+
+/// Whether the password contains the address's name part (ignoring very short ones).
+fn contains_local_part(password: &str, email: &str) -> bool {
+    let local = email.split('@').next().unwrap_or("").to_lowercase();
+    local.chars().count() >= 4 && password.to_lowercase().contains(&local)
 }
 
 #[cfg(test)]
@@ -304,7 +314,8 @@ mod tests {
 
     #[test]
     fn staff_needs_role_and_valid_email() {
-        let errors = StaffInput { display_name: "A".into(), email: "bad".into(), ..Default::default() }.parse().unwrap_err();
+        let errors =
+            StaffInput { display_name: "A".into(), email: "bad".into(), ..Default::default() }.parse().unwrap_err();
         assert!(errors.for_field("roles").is_some());
         assert!(errors.for_field("email").is_some());
     }

@@ -1,20 +1,20 @@
 //! The signed-in person's own account: password, second factor, API tokens, sessions.
 
-use super::{see_other, session_err, Ctx, CsrfForm, FormErrors, Shell};
+use super::{CsrfForm, Ctx, FormErrors, Shell, see_other, session_err};
+use crate::app::AppState;
 use crate::auth;
 use crate::db::entities::api_token;
 use crate::db::{self};
-use crate::domain::setup::check_new_password;
 use crate::domain::FieldErrors;
+use crate::domain::setup::check_new_password;
 use crate::error::{AppError, AppResult};
-use crate::app::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -60,7 +60,11 @@ pub struct PasswordPage {
 }
 
 pub async fn password_page(ctx: Ctx) -> AppResult<PasswordPage> {
-    Ok(PasswordPage { required: ctx.account.must_change_password, shell: ctx.shell().await?, errors: FormErrors::default() })
+    Ok(PasswordPage {
+        required: ctx.account.must_change_password,
+        shell: ctx.shell().await?,
+        errors: FormErrors::default(),
+    })
 }
 
 #[derive(Deserialize, Default)]

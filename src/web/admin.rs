@@ -1,23 +1,23 @@
 //! Administration: the organisation, programs, sites, staff accounts and the audit log.
 
-use super::{see_other, Ctx, CsrfForm, CsrfFormPair, FormErrors, Shell};
+use super::{CsrfForm, CsrfFormPair, Ctx, FormErrors, Shell, see_other};
 use crate::access::{Action, Reach};
 use crate::app::AppState;
 use crate::db::audit::AuditFilter;
 use crate::db::entities::{audit_event, organisation, program, site, staff};
 use crate::db::{self, Page, PageRequest};
+use crate::domain::FieldErrors;
 use crate::domain::codes::{Country, Edition, Role, SettingType, UiLanguage};
 use crate::domain::setup::{OrganisationInput, ProgramInput, SiteInput, StaffInput};
-use crate::domain::FieldErrors;
 use crate::error::{AppError, AppResult};
 use crate::{auth, records};
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -81,12 +81,22 @@ fn org_input(org: &organisation::Model) -> OrganisationInput {
     }
 }
 
-async fn organisation_page(ctx: &Ctx, form: OrganisationInput, version: i32, errors: &FieldErrors) -> AppResult<OrganisationPage> {
+async fn organisation_page(
+    ctx: &Ctx,
+    form: OrganisationInput,
+    version: i32,
+    errors: &FieldErrors,
+) -> AppResult<OrganisationPage> {
     let tr = ctx.tr;
     Ok(OrganisationPage {
         countries: options(Country::ALL, Country::code, |c| tr.t(&c.message_id()), &form.country),
         editions: options(Edition::ALL, Edition::code, |e| tr.t(&e.message_id()), &form.edition),
-        languages: options(UiLanguage::ALL, UiLanguage::code, |l| crate::i18n::Tr::native_name(l).to_string(), &form.default_language),
+        languages: options(
+            UiLanguage::ALL,
+            UiLanguage::code,
+            |l| crate::i18n::Tr::native_name(l).to_string(),
+            &form.default_language,
+        ),
         shell: ctx.shell().await?,
         form,
         version,
@@ -100,7 +110,10 @@ pub async fn edit_organisation(ctx: Ctx) -> AppResult<OrganisationPage> {
     organisation_page(&ctx, org_input(&ctx.org), ctx.org.version, &FieldErrors::new()).await
 }
 
-pub async fn update_organisation(ctx: Ctx, CsrfFormPair(form, v): CsrfFormPair<OrganisationInput, VersionField>) -> AppResult<Response> {
+pub async fn update_organisation(
+    ctx: Ctx,
+    CsrfFormPair(form, v): CsrfFormPair<OrganisationInput, VersionField>,
+) -> AppResult<Response> {
     ctx.authorize(Action::ConfigureOrganisation, Reach::Outside, None).await?;
     let valid = match form.parse() {
         Ok(valid) => valid,
@@ -148,8 +161,21 @@ pub struct ProgramForm {
     pub conflict: bool,
 }
 
-async fn program_form(ctx: &Ctx, id: Option<Uuid>, form: ProgramInput, version: i32, errors: &FieldErrors) -> AppResult<ProgramForm> {
-    Ok(ProgramForm { shell: ctx.shell().await?, id, form, version, errors: FormErrors::new(&ctx.tr, errors), conflict: false })
+async fn program_form(
+    ctx: &Ctx,
+    id: Option<Uuid>,
+    form: ProgramInput,
+    version: i32,
+    errors: &FieldErrors,
+) -> AppResult<ProgramForm> {
+    Ok(ProgramForm {
+        shell: ctx.shell().await?,
+        id,
+        form,
+        version,
+        errors: FormErrors::new(&ctx.tr, errors),
+        conflict: false,
+    })
 }
 
 pub async fn new_program(ctx: Ctx) -> AppResult<ProgramForm> {
@@ -178,7 +204,11 @@ pub async fn create_program(ctx: Ctx, CsrfForm(form): CsrfForm<ProgramInput>) ->
     save_program(ctx, None, form, 0).await
 }
 
-pub async fn update_program(ctx: Ctx, Path(id): Path<Uuid>, CsrfFormPair(form, v): CsrfFormPair<ProgramInput, VersionField>) -> AppResult<Response> {
+pub async fn update_program(
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    CsrfFormPair(form, v): CsrfFormPair<ProgramInput, VersionField>,
+) -> AppResult<Response> {
     db::org::program(&ctx.state.db, ctx.org.id, id).await?.ok_or(AppError::NotFound)?;
     save_program(ctx, Some(id), form, v.version).await
 }
@@ -199,7 +229,8 @@ async fn save_program(ctx: Ctx, id: Option<Uuid>, form: ProgramInput, version: i
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(AppError::Conflict) => {
-            let current = db::org::program(&ctx.state.db, ctx.org.id, id.unwrap_or_default()).await?.ok_or(AppError::NotFound)?;
+            let current =
+                db::org::program(&ctx.state.db, ctx.org.id, id.unwrap_or_default()).await?.ok_or(AppError::NotFound)?;
             let mut page = program_form(&ctx, id, form, current.version, &FieldErrors::new()).await?;
             page.conflict = true;
             Ok((StatusCode::CONFLICT, page).into_response())
@@ -240,7 +271,13 @@ pub struct SiteForm {
     pub conflict: bool,
 }
 
-async fn site_form(ctx: &Ctx, id: Option<Uuid>, form: SiteInput, version: i32, errors: &FieldErrors) -> AppResult<SiteForm> {
+async fn site_form(
+    ctx: &Ctx,
+    id: Option<Uuid>,
+    form: SiteInput,
+    version: i32,
+    errors: &FieldErrors,
+) -> AppResult<SiteForm> {
     let tr = ctx.tr;
     Ok(SiteForm {
         settings: options(SettingType::ALL, SettingType::code, |s| tr.t(&s.message_id()), &form.setting_type),
@@ -279,7 +316,11 @@ pub async fn create_site(ctx: Ctx, CsrfForm(form): CsrfForm<SiteInput>) -> AppRe
     save_site(ctx, None, form, 0).await
 }
 
-pub async fn update_site(ctx: Ctx, Path(id): Path<Uuid>, CsrfFormPair(form, v): CsrfFormPair<SiteInput, VersionField>) -> AppResult<Response> {
+pub async fn update_site(
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    CsrfFormPair(form, v): CsrfFormPair<SiteInput, VersionField>,
+) -> AppResult<Response> {
     db::org::site(&ctx.state.db, ctx.org.id, id).await?.ok_or(AppError::NotFound)?;
     save_site(ctx, Some(id), form, v.version).await
 }
@@ -300,7 +341,8 @@ async fn save_site(ctx: Ctx, id: Option<Uuid>, form: SiteInput, version: i32) ->
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(AppError::Conflict) => {
-            let current = db::org::site(&ctx.state.db, ctx.org.id, id.unwrap_or_default()).await?.ok_or(AppError::NotFound)?;
+            let current =
+                db::org::site(&ctx.state.db, ctx.org.id, id.unwrap_or_default()).await?.ok_or(AppError::NotFound)?;
             let mut page = site_form(&ctx, id, form, current.version, &FieldErrors::new()).await?;
             page.conflict = true;
             Ok((StatusCode::CONFLICT, page).into_response())
@@ -320,7 +362,11 @@ pub struct StaffPage {
 
 impl StaffPage {
     pub fn role_labels(&self, s: &staff::Model) -> String {
-        db::staff::roles_from_text(&s.roles).iter().map(|r| self.shell.t(&r.message_id())).collect::<Vec<_>>().join(", ")
+        db::staff::roles_from_text(&s.roles)
+            .iter()
+            .map(|r| self.shell.t(&r.message_id()))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -332,7 +378,8 @@ pub struct PageQuery {
 
 pub async fn list_staff(ctx: Ctx, Query(q): Query<PageQuery>) -> AppResult<StaffPage> {
     ctx.authorize(Action::ManageStaff, Reach::Outside, None).await?;
-    let staff = db::staff::list(&ctx.state.db, ctx.org.id, PageRequest { page: q.page.unwrap_or(1), per_page: 50 }).await?;
+    let staff =
+        db::staff::list(&ctx.state.db, ctx.org.id, PageRequest { page: q.page.unwrap_or(1), per_page: 50 }).await?;
     Ok(StaffPage { staff, shell: ctx.shell().await? })
 }
 
@@ -352,7 +399,13 @@ pub struct StaffForm {
     pub conflict: bool,
 }
 
-async fn staff_form(ctx: &Ctx, account: Option<staff::Model>, form: StaffInput, version: i32, errors: &FieldErrors) -> AppResult<StaffForm> {
+async fn staff_form(
+    ctx: &Ctx,
+    account: Option<staff::Model>,
+    form: StaffInput,
+    version: i32,
+    errors: &FieldErrors,
+) -> AppResult<StaffForm> {
     let db = &ctx.state.db;
     let tr = ctx.tr;
     let roles = Role::ALL
@@ -440,7 +493,11 @@ pub async fn create_staff(ctx: Ctx, CsrfForm(form): CsrfForm<StaffInput>) -> App
     }
 }
 
-pub async fn update_staff(ctx: Ctx, Path(id): Path<Uuid>, CsrfFormPair(form, v): CsrfFormPair<StaffInput, VersionField>) -> AppResult<Response> {
+pub async fn update_staff(
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    CsrfFormPair(form, v): CsrfFormPair<StaffInput, VersionField>,
+) -> AppResult<Response> {
     ctx.authorize(Action::ManageStaff, Reach::Outside, None).await?;
     let account = db::staff::get(ctx.state.db.conn(), ctx.org.id, id).await?.ok_or(AppError::NotFound)?;
     let result = match form.parse() {
@@ -492,7 +549,8 @@ pub async fn sign_out_staff(ctx: Ctx, Path(id): Path<Uuid>, CsrfForm(_): CsrfFor
     ctx.authorize(Action::ManageStaff, Reach::Outside, None).await?;
     db::staff::get(ctx.state.db.conn(), ctx.org.id, id).await?.ok_or(AppError::NotFound)?;
     let ended = db::sessions::delete_for_staff(&ctx.state.db, id).await?;
-    records::record(&ctx.state, ctx.entry("staff.sign-out").record("staff", id).detail(json!({ "sessions": ended }))).await?;
+    records::record(&ctx.state, ctx.entry("staff.sign-out").record("staff", id).detail(json!({ "sessions": ended })))
+        .await?;
     ctx.flash("success", "staff-signed-out").await?;
     Ok(see_other(&format!("/admin/staff/{id}")))
 }

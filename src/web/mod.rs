@@ -15,11 +15,11 @@ use crate::db::sessions::{ORG_KEY, STAFF_KEY};
 use crate::domain::codes::UiLanguage;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::routing::{get, post};
-use axum::Router;
 use axum_extra::extract::CookieJar;
 use serde::de::DeserializeOwned;
 use std::net::SocketAddr;
@@ -244,7 +244,6 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-
 impl axum::extract::OptionalFromRequestParts<AppState> for Ctx {
     type Rejection = AppError;
 
@@ -252,7 +251,9 @@ impl axum::extract::OptionalFromRequestParts<AppState> for Ctx {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Option<Ctx>> {
         match <Ctx as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
             Ok(ctx) => Ok(Some(ctx)),
-            Err(AppError::Unauthenticated | AppError::TwoFactorSetupRequired | AppError::PasswordChangeRequired) => Ok(None),
+            Err(AppError::Unauthenticated | AppError::TwoFactorSetupRequired | AppError::PasswordChangeRequired) => {
+                Ok(None)
+            }
             Err(other) => Err(other),
         }
     }

@@ -1,24 +1,24 @@
 //! People pages: find, create (with a duplicate check), open, edit (with conflict handling),
 //! household members and reassignment.
 
-use super::{see_other, Ctx, CsrfForm, CsrfFormPair, FormErrors, Shell};
+use super::{CsrfForm, CsrfFormPair, Ctx, FormErrors, Shell, see_other};
 use crate::access::{self, Action, Reach};
 use crate::app::AppState;
 use crate::db::entities::{enrolment, household_member, person, program, staff};
 use crate::db::{self, Page, PageRequest};
-use crate::domain::codes::{ContactMethod, Country};
-use crate::domain::person::{format_record_number, HouseholdMemberInput, PersonInput};
-use crate::domain::setup::parse_uuid_field;
 use crate::domain::FieldErrors;
+use crate::domain::codes::{ContactMethod, Country};
+use crate::domain::person::{HouseholdMemberInput, PersonInput, format_record_number};
+use crate::domain::setup::parse_uuid_field;
 use crate::error::{AppError, AppResult};
 use crate::records::{self, Duplicate, Placement};
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -42,7 +42,9 @@ pub trait PersonView {
 impl PersonView for person::Model {
     fn display_name(&self) -> String {
         match &self.preferred_name {
-            Some(p) if p != &self.legal_given_name => format!("{} ({}) {}", p, self.legal_given_name, self.legal_family_name),
+            Some(p) if p != &self.legal_given_name => {
+                format!("{} ({}) {}", p, self.legal_given_name, self.legal_family_name)
+            }
             _ => format!("{} {}", self.legal_given_name, self.legal_family_name),
         }
     }
@@ -127,7 +129,9 @@ impl PersonForm {
     pub fn contact_options(&self) -> Vec<(&'static str, String, bool)> {
         ContactMethod::ALL
             .iter()
-            .map(|c| (c.code(), self.shell.t(&c.message_id()), self.form.preferred_contact.as_deref() == Some(c.code())))
+            .map(|c| {
+                (c.code(), self.shell.t(&c.message_id()), self.form.preferred_contact.as_deref() == Some(c.code()))
+            })
             .collect()
     }
 
@@ -179,7 +183,12 @@ fn input_from(p: &person::Model) -> PersonInput {
     }
 }
 
-async fn person_form(ctx: &Ctx, editing: Option<person::Model>, form: PersonInput, errors: &FieldErrors) -> AppResult<PersonForm> {
+async fn person_form(
+    ctx: &Ctx,
+    editing: Option<person::Model>,
+    form: PersonInput,
+    errors: &FieldErrors,
+) -> AppResult<PersonForm> {
     let db = &ctx.state.db;
     let programs: Vec<program::Model> =
         db::org::programs(db.conn(), ctx.org.id).await?.into_iter().filter(|p| p.active).collect();
@@ -236,7 +245,8 @@ pub struct DuplicatesPage {
 
 impl DuplicatesPage {
     pub fn reasons(&self, d: &Duplicate) -> String {
-        let mut parts = vec![self.shell.t1("duplicate-name-similarity", "percent", (d.signals.name_similarity * 100.0).round())];
+        let mut parts =
+            vec![self.shell.t1("duplicate-name-similarity", "percent", (d.signals.name_similarity * 100.0).round())];
         if d.signals.same_birth_date {
             parts.push(self.shell.t("duplicate-same-birth-date"));
         }
@@ -271,7 +281,10 @@ fn hidden_fields(person: &PersonInput, extras: &FormExtras) -> Vec<(String, Stri
     out
 }
 
-pub async fn create_person(ctx: Ctx, CsrfFormPair(person, extras): CsrfFormPair<PersonInput, FormExtras>) -> AppResult<Response> {
+pub async fn create_person(
+    ctx: Ctx,
+    CsrfFormPair(person, extras): CsrfFormPair<PersonInput, FormExtras>,
+) -> AppResult<Response> {
     ctx.authorize(Action::CreatePerson, Reach::Outside, None).await?;
     let country = Country::parse(&ctx.org.country).unwrap_or(Country::Us);
     let mut errors = FieldErrors::new();
@@ -363,13 +376,20 @@ impl PersonPage {
     }
 }
 
-async fn person_page(ctx: &Ctx, opened: records::Opened, member_form: HouseholdMemberInput, member_errors: &FieldErrors) -> AppResult<PersonPage> {
+async fn person_page(
+    ctx: &Ctx,
+    opened: records::Opened,
+    member_form: HouseholdMemberInput,
+    member_errors: &FieldErrors,
+) -> AppResult<PersonPage> {
     let db = &ctx.state.db;
     let org_id = ctx.org.id;
     let programs = db::org::programs(db.conn(), org_id).await?;
     let staff_list = db::staff::active(db, org_id).await?;
     let staff_name = |id: Option<Uuid>| {
-        id.and_then(|id| staff_list.iter().find(|s| s.id == id)).map(|s| s.display_name.clone()).unwrap_or_else(|| "—".into())
+        id.and_then(|id| staff_list.iter().find(|s| s.id == id))
+            .map(|s| s.display_name.clone())
+            .unwrap_or_else(|| "—".into())
     };
     let enrolments = opened
         .enrolments
@@ -465,7 +485,11 @@ pub async fn update_person(
     }
 }
 
-pub async fn add_household_member(ctx: Ctx, Path(id): Path<Uuid>, CsrfForm(form): CsrfForm<HouseholdMemberInput>) -> AppResult<Response> {
+pub async fn add_household_member(
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    CsrfForm(form): CsrfForm<HouseholdMemberInput>,
+) -> AppResult<Response> {
     match form.parse(ctx.today()) {
         Ok(valid) => {
             records::add_household_member(&ctx.state, &ctx.actor, id, &valid).await?;
@@ -484,7 +508,11 @@ pub async fn add_household_member(ctx: Ctx, Path(id): Path<Uuid>, CsrfForm(form)
 #[derive(Deserialize)]
 pub struct Empty {}
 
-pub async fn remove_household_member(ctx: Ctx, Path((id, member_id)): Path<(Uuid, Uuid)>, CsrfForm(_): CsrfForm<Empty>) -> AppResult<Response> {
+pub async fn remove_household_member(
+    ctx: Ctx,
+    Path((id, member_id)): Path<(Uuid, Uuid)>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> AppResult<Response> {
     records::remove_household_member(&ctx.state, &ctx.actor, id, member_id).await?;
     ctx.flash("success", "household-removed").await?;
     Ok(see_other(&format!("/people/{id}#household")))
@@ -497,8 +525,13 @@ pub struct ReassignForm {
     worker_id: String,
 }
 
-pub async fn reassign_person(ctx: Ctx, Path(id): Path<Uuid>, CsrfForm(form): CsrfForm<ReassignForm>) -> AppResult<Response> {
-    let (Ok(enrolment_id), Ok(worker_id)) = (Uuid::parse_str(&form.enrolment_id), Uuid::parse_str(&form.worker_id)) else {
+pub async fn reassign_person(
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    CsrfForm(form): CsrfForm<ReassignForm>,
+) -> AppResult<Response> {
+    let (Ok(enrolment_id), Ok(worker_id)) = (Uuid::parse_str(&form.enrolment_id), Uuid::parse_str(&form.worker_id))
+    else {
         return Err(AppError::BadRequest("error-bad-form"));
     };
     records::reassign(&ctx.state, &ctx.actor, id, enrolment_id, worker_id).await?;

@@ -1,23 +1,23 @@
 //! The page shell (header, crisis button, navigation, flash messages), the home page and the
 //! crisis page.
 
-use super::{csrf_token, session_err, Ctx, CsrfForm, FLASH_KEY};
+use super::{CsrfForm, Ctx, FLASH_KEY, csrf_token, session_err};
 use crate::access::{self, Action, PersonScope, Reach};
 use crate::app::AppState;
 use crate::db;
 use crate::db::entities::person;
-use crate::domain::codes::{Country, Role, UiLanguage};
 use crate::domain::FieldErrors;
-use crate::web::people::PersonView;
+use crate::domain::codes::{Country, Role, UiLanguage};
 use crate::error::AppResult;
 use crate::i18n::Tr;
+use crate::web::people::PersonView;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::cookie::{Cookie, SameSite};
 use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
@@ -82,7 +82,13 @@ impl Shell {
 
     /// For pages seen before signing in (sign-in, crisis, errors): the first organisation's
     /// crisis numbers, since there is no user to say which.
-    pub async fn anonymous(state: &AppState, session: &Session, jar: &CookieJar, headers: &HeaderMap, path: &str) -> AppResult<Shell> {
+    pub async fn anonymous(
+        state: &AppState,
+        session: &Session,
+        jar: &CookieJar,
+        headers: &HeaderMap,
+        path: &str,
+    ) -> AppResult<Shell> {
         let org = db::org::all(&state.db).await?.into_iter().next();
         let lang = match jar.get("lang").and_then(|c| UiLanguage::parse(c.value())) {
             Some(lang) => lang,
@@ -219,7 +225,13 @@ pub struct CrisisPage {
 }
 
 /// Open to everyone, signed in or not: in a crisis nobody should meet a sign-in page.
-pub async fn crisis(State(state): State<AppState>, session: Session, jar: CookieJar, headers: HeaderMap, ctx: Option<Ctx>) -> AppResult<CrisisPage> {
+pub async fn crisis(
+    State(state): State<AppState>,
+    session: Session,
+    jar: CookieJar,
+    headers: HeaderMap,
+    ctx: Option<Ctx>,
+) -> AppResult<CrisisPage> {
     let (shell, org) = match &ctx {
         Some(ctx) => (ctx.shell().await?, Some(ctx.org.clone())),
         None => {
@@ -244,7 +256,11 @@ pub struct LanguageForm {
 }
 
 /// The language switch: remembered in a cookie, and on the account when signed in.
-pub async fn switch_language(jar: CookieJar, ctx: Option<Ctx>, CsrfForm(form): CsrfForm<LanguageForm>) -> AppResult<Response> {
+pub async fn switch_language(
+    jar: CookieJar,
+    ctx: Option<Ctx>,
+    CsrfForm(form): CsrfForm<LanguageForm>,
+) -> AppResult<Response> {
     let Some(lang) = UiLanguage::parse(&form.lang) else {
         return Err(crate::error::AppError::BadRequest("error-unknown-choice"));
     };

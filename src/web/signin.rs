@@ -1,6 +1,6 @@
 //! Signing in (password, then the second factor when enabled) and signing out.
 
-use super::{client_ip, csrf_token, safe_next, see_other, session_err, CsrfForm, Shell};
+use super::{CsrfForm, Shell, client_ip, csrf_token, safe_next, see_other, session_err};
 use crate::app::AppState;
 use crate::audit::{Entry, Outcome, SYSTEM_ORG};
 use crate::auth;
@@ -11,11 +11,11 @@ use crate::error::{AppError, AppResult};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{FromRequestParts, Query, State};
-use axum::http::request::Parts;
 use axum::http::HeaderMap;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::cookie::{Cookie, SameSite};
 use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
@@ -87,7 +87,8 @@ pub async fn login(
     let now = state.clock.now();
     let next = safe_next(form.next.as_deref());
     let account = db::staff::by_email(&state.db, &form.email).await?.filter(|a| a.active);
-    let page = LoginRetry { state: &state, session: &session, jar: &jar, headers: &headers, email: &form.email, next: &next };
+    let page =
+        LoginRetry { state: &state, session: &session, jar: &jar, headers: &headers, email: &form.email, next: &next };
     let Some(account) = account else {
         auth::verify_password(form.password.clone(), None).await;
         let mut entry = signin_entry(SYSTEM_ORG, "signin.failure", &ip, None).outcome(Outcome::Failure);
@@ -140,7 +141,8 @@ async fn record_failure(state: &AppState, account: &staff::Model, ip: &ClientIp,
     let txn = state.db.begin_write().await?;
     db::staff::record_login_failure(&txn, account.id, failures, locked_until).await?;
     let mut entry = signin_entry(account.org_id, "signin.failure", ip, Some(account)).outcome(Outcome::Failure);
-    entry.detail = serde_json::json!({ "step": step, "consecutive_failures": failures, "locked": locked_until.is_some() });
+    entry.detail =
+        serde_json::json!({ "step": step, "consecutive_failures": failures, "locked": locked_until.is_some() });
     db::audit::append(&txn, entry, now).await?;
     txn.commit().await?;
     Ok(())
@@ -182,7 +184,12 @@ pub struct TwoFactorPage {
     pub error: Option<String>,
 }
 
-pub async fn two_factor_page(State(state): State<AppState>, session: Session, jar: CookieJar, headers: HeaderMap) -> AppResult<Response> {
+pub async fn two_factor_page(
+    State(state): State<AppState>,
+    session: Session,
+    jar: CookieJar,
+    headers: HeaderMap,
+) -> AppResult<Response> {
     if session.get::<Uuid>(PENDING_KEY).await.map_err(session_err)?.is_none() {
         return Ok(see_other("/login"));
     }
@@ -208,10 +215,11 @@ pub async fn two_factor(
     let Some(pending) = session.get::<Uuid>(PENDING_KEY).await.map_err(session_err)? else {
         return Ok(see_other("/login"));
     };
-    let account = db::staff::by_id_any_org(&state.db, pending).await?.filter(|a| a.active).ok_or(AppError::Unauthenticated)?;
+    let account =
+        db::staff::by_id_any_org(&state.db, pending).await?.filter(|a| a.active).ok_or(AppError::Unauthenticated)?;
     let locked = auth::is_locked(&account, now);
-    let valid = !locked
-        && account.totp_secret.as_deref().is_some_and(|s| auth::check_totp(s, &account.email, &form.code, now));
+    let valid =
+        !locked && account.totp_secret.as_deref().is_some_and(|s| auth::check_totp(s, &account.email, &form.code, now));
     if !valid {
         if !locked {
             record_failure(&state, &account, &ip, "two-factor").await?;

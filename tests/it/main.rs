@@ -1,1 +1,10 @@
+//! Black-box tests through the router, on SQLite and (with MAINSTAY_TEST_POSTGRES_URL) PostgreSQL.
 
+mod access;
+mod admin;
+mod api;
+mod audit;
+mod auth;
+mod helpers;
+mod people;
+mod shell;
