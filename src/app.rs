@@ -29,6 +29,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub clock: Clock,
     pub metrics: PrometheusHandle,
+    pub signin_throttle: Arc<crate::auth::SigninThrottle>,
 }
 
 /// The process-wide metrics recorder (installed once, shared by every app in tests).
@@ -46,7 +47,14 @@ fn metrics_handle() -> PrometheusHandle {
 
 impl AppState {
     pub fn new(db: Db, config: Config, clock: Clock) -> AppState {
-        AppState { db, config: Arc::new(config), clock, metrics: metrics_handle() }
+        AppState {
+            db,
+            config: Arc::new(config),
+            clock,
+            metrics: metrics_handle(),
+            // 30 failed sign-ins per address per 15 minutes: generous for a shared office.
+            signin_throttle: Arc::new(crate::auth::SigninThrottle::new(30, time::Duration::minutes(15))),
+        }
     }
 }
 

@@ -58,6 +58,43 @@ pub fn is_locked(account: &staff::Model, now: OffsetDateTime) -> bool {
     account.locked_until.is_some_and(|until| until > now)
 }
 
+/// Failed sign-ins per client address in a sliding window, on top of the per-account lock-out,
+/// so one address cannot try many accounts. Kept in memory: a restart forgets, which is fine.
+#[derive(Debug)]
+pub struct SigninThrottle {
+    limit: u32,
+    window: Duration,
+    seen: std::sync::Mutex<std::collections::HashMap<String, (OffsetDateTime, u32)>>,
+}
+
+impl SigninThrottle {
+    pub fn new(limit: u32, window: Duration) -> SigninThrottle {
+        SigninThrottle { limit, window, seen: Default::default() }
+    }
+
+    /// Whether this address may try again now.
+    pub fn allows(&self, address: &str, now: OffsetDateTime) -> bool {
+        let seen = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        match seen.get(address) {
+            Some((since, count)) if now - *since < self.window => *count < self.limit,
+            _ => true,
+        }
+    }
+
+    pub fn record_failure(&self, address: &str, now: OffsetDateTime) {
+        let mut seen = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if seen.len() > 10_000 {
+            let window = self.window;
+            seen.retain(|_, (since, _)| now - *since < window);
+        }
+        let entry = seen.entry(address.to_string()).or_insert((now, 0));
+        if now - entry.0 >= self.window {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+    }
+}
+
 /// A new base32 second-factor secret.
 pub fn new_totp_secret() -> String {
     Secret::generate_secret().to_encoded().to_string()
@@ -159,6 +196,19 @@ mod tests {
         assert!(check_totp(&secret, "a@example.org", &code, now + Duration::seconds(30)));
         assert!(!check_totp(&secret, "a@example.org", &code, now + Duration::minutes(5)));
         assert!(totp_url(&secret, "a@example.org").unwrap().starts_with("otpauth://totp/"));
+    }
+
+    #[test]
+    fn throttle_blocks_an_address_after_the_limit_until_the_window_passes() {
+        let throttle = SigninThrottle::new(3, Duration::minutes(15));
+        let now = OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
+        for _ in 0..3 {
+            assert!(throttle.allows("203.0.113.9", now));
+            throttle.record_failure("203.0.113.9", now);
+        }
+        assert!(!throttle.allows("203.0.113.9", now));
+        assert!(throttle.allows("198.51.100.7", now));
+        assert!(throttle.allows("203.0.113.9", now + Duration::minutes(16)));
     }
 
     #[test]

@@ -99,6 +99,22 @@ pub enum AdminCommand {
         #[command(flatten)]
         database: DatabaseArg,
     },
+    /// Add a staff account (prints a temporary password to hand over in person).
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Role codes: administrator, program-director, supervisor, coach, group-facilitator,
+        /// referral-specialist, quality-lead (repeat for several).
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// The organisation's name; may be left out when the database holds only one.
+        #[arg(long)]
+        organisation: Option<String>,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
     /// Set a new temporary password for an account (prints it; it must be changed at sign-in).
     ResetPassword {
         #[arg(long)]
@@ -156,6 +172,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Backup { file, database } => {
             let db = Db::connect(&database.url).await?;
             let bytes = crate::backup::backup_sqlite(&db, &file).await?;
+            // A copy of every record leaves the server: each organisation's log says so.
+            let now = Clock::system().now();
+            for org in db::org::all(&db).await? {
+                let entry = audit::Entry::new(org.id, "backup.create").detail(serde_json::json!({ "bytes": bytes }));
+                db::audit::append_now(&db, entry, now).await?;
+            }
             println!("Backup written to {} ({} KiB).", file.display(), bytes / 1024);
             Ok(())
         }
@@ -227,6 +249,28 @@ async fn admin(command: AdminCommand) -> anyhow::Result<()> {
             .await?;
             txn.commit().await?;
             println!("Organisation created. Sign in as {} with the temporary password: {temporary}", account.email);
+            Ok(())
+        }
+        AdminCommand::CreateUser { email, name, roles, organisation, database } => {
+            let db = open(&database.url).await?;
+            let orgs = db::org::all(&db).await?;
+            let org = match organisation {
+                Some(name) => orgs.into_iter().find(|o| o.name == name),
+                None if orgs.len() == 1 => orgs.into_iter().next(),
+                None => anyhow::bail!("several organisations: name one with --organisation"),
+            }
+            .ok_or_else(|| anyhow::anyhow!("no such organisation"))?;
+            let staff = StaffInput { display_name: name, email, roles, active: true, ..Default::default() }
+                .parse()
+                .map_err(|e| anyhow::anyhow!("invalid account: {}", describe(&e)))?;
+            let temporary = crate::web::admin::temporary_password();
+            let hash = crate::auth::hash_password(temporary.clone()).await?;
+            let txn = db.begin_write().await?;
+            let account =
+                db::staff::create(&txn, org.id, &staff, hash, true, now).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            db::audit::append(&txn, audit::Entry::new(org.id, "staff.create").record("staff", account.id), now).await?;
+            txn.commit().await?;
+            println!("Account created for {}. Temporary password: {temporary}", account.email);
             Ok(())
         }
         AdminCommand::ResetPassword { email, database } => {

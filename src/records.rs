@@ -118,6 +118,17 @@ async fn check_placement(state: &AppState, actor: &Actor, placement: &Placement)
     }
 }
 
+/// Refuses (and records) a create by someone whose roles do not carry a caseload.
+pub async fn ensure_can_create(state: &AppState, actor: &Actor) -> AppResult<()> {
+    if access::allows(actor, Action::CreatePerson, Reach::Outside) {
+        return Ok(());
+    }
+    let entry =
+        actor_entry(actor, "access.denied").outcome(Outcome::Denied).detail(json!({ "action": "CreatePerson" }));
+    db::audit::append_now(&state.db, entry, state.clock.now()).await?;
+    Err(AppError::Forbidden)
+}
+
 pub async fn create(
     state: &AppState,
     actor: &Actor,
@@ -125,12 +136,7 @@ pub async fn create(
     placement: &Placement,
     today: time::Date,
 ) -> AppResult<person::Model> {
-    if !access::allows(actor, Action::CreatePerson, Reach::Outside) {
-        let entry =
-            actor_entry(actor, "access.denied").outcome(Outcome::Denied).detail(json!({ "action": "CreatePerson" }));
-        db::audit::append_now(&state.db, entry, state.clock.now()).await?;
-        return Err(AppError::Forbidden);
-    }
+    ensure_can_create(state, actor).await?;
     let (program_id, worker_id) = check_placement(state, actor, placement).await?;
     let now = state.clock.now();
     let txn = state.db.begin_write().await?;

@@ -197,6 +197,8 @@ async fn create_person(
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<CreatePerson>,
 ) -> AppResult<Response> {
+    // Access first: someone who may not add people learns nothing from validation or matches.
+    records::ensure_can_create(&state, &actor).await?;
     let org = crate::db::org::get(state.db.conn(), actor.org_id).await?.ok_or(AppError::NotFound)?;
     let country = Country::parse(&org.country).unwrap_or(Country::Us);
     let today = crate::app::local_date(&org.time_zone, state.clock.now());

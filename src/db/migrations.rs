@@ -357,6 +357,11 @@ impl Foundation {
                      FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()",
                 )
                 .await?;
+                db.execute_unprepared(
+                    "CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events \
+                     FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only()",
+                )
+                .await?;
             }
         }
         Ok(())

@@ -50,6 +50,10 @@ pub async fn by_record_number(db: &Db, org_id: Uuid, scope: &PersonScope, n: i64
     scoped(org_id, scope).filter(person::Column::RecordNumber.eq(n)).all(db.conn()).await
 }
 
+pub async fn by_id_in_scope(db: &Db, org_id: Uuid, scope: &PersonScope, id: Uuid) -> Result<Vec<person::Model>, DbErr> {
+    scoped(org_id, scope).filter(person::Column::Id.eq(id)).all(db.conn()).await
+}
+
 pub async fn by_ids(db: &Db, org_id: Uuid, ids: Vec<Uuid>) -> Result<Vec<person::Model>, DbErr> {
     if ids.is_empty() {
         return Ok(Vec::new());

@@ -2,7 +2,7 @@
 
 use super::Db;
 use super::entities::{person, person_search_term as term};
-use super::people::{by_ids, by_record_number, scope_condition};
+use super::people::{by_id_in_scope, by_ids, by_record_number, scope_condition};
 use crate::access::PersonScope;
 use crate::domain::person::ValidPerson;
 use crate::domain::search::{
@@ -64,6 +64,7 @@ pub async fn search(
     match &query {
         Query::Empty => Ok(Vec::new()),
         Query::RecordNumber(n) => by_record_number(db, org_id, scope, *n).await,
+        Query::Id(id) => by_id_in_scope(db, org_id, scope, *id).await,
         Query::Phone(digits) => {
             let ids = candidates(db, org_id, scope, &query.trigrams(), query.min_shared()).await?;
             let mut people = by_ids(db, org_id, ids).await?;

@@ -32,6 +32,7 @@ pub fn phone_trigrams(digits: &str) -> BTreeSet<String> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Query {
     Empty,
+    Id(uuid::Uuid),
     RecordNumber(i64),
     Phone(String),
     Name(String),
@@ -42,6 +43,9 @@ impl Query {
         let trimmed = raw.trim();
         if trimmed.is_empty() {
             return Query::Empty;
+        }
+        if let Ok(id) = uuid::Uuid::parse_str(trimmed) {
+            return Query::Id(id);
         }
         let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
         let mostly_digits = trimmed.chars().all(|c| c.is_ascii_digit() || " ()+-.".contains(c));
@@ -162,6 +166,8 @@ mod tests {
         assert_eq!(Query::parse("42"), Query::RecordNumber(42));
         assert_eq!(Query::parse("María"), Query::Name("maria".into()));
         assert_eq!(Query::parse("  "), Query::Empty);
+        let id = uuid::Uuid::from_u128(7);
+        assert_eq!(Query::parse(&id.to_string()), Query::Id(id));
     }
 
     #[test]

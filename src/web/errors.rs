@@ -43,10 +43,16 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
     let headers = req.headers().clone();
     let session = req.extensions().get::<tower_sessions::Session>().cloned();
     let response = next.run(req).await;
-    let Some(info) = response.extensions().get::<ErrorInfo>().cloned() else {
-        return response;
-    };
     let status = response.status();
+    let info = match response.extensions().get::<ErrorInfo>() {
+        Some(info) => info.clone(),
+        // Framework rejections (a malformed id in the path, a wrong content type) arrive as plain
+        // text; give them the same page or envelope as our own errors.
+        None if (status.is_client_error() || status.is_server_error()) && is_plain_text(&response) => {
+            ErrorInfo { message_id: generic_message(status), fields: Default::default() }
+        }
+        None => return response,
+    };
     let jar = CookieJar::from_headers(&headers);
     let lang = super::request_language(&jar, None, None);
     let tr = crate::i18n::Tr::new(match jar.get("lang") {
@@ -78,6 +84,25 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
         _ => {}
     }
     html_error(&state, session, &jar, &headers, &path, status, &info, tr).await
+}
+
+fn is_plain_text(response: &Response) -> bool {
+    response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|ct| ct.starts_with("text/plain"))
+}
+
+fn generic_message(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => "error-not-found",
+        StatusCode::PAYLOAD_TOO_LARGE => "error-too-large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "error-bad-json",
+        StatusCode::METHOD_NOT_ALLOWED => "error-method",
+        s if s.is_server_error() => "error-internal",
+        _ => "error-bad-request",
+    }
 }
 
 fn json_error(status: StatusCode, info: &ErrorInfo, tr: &crate::i18n::Tr) -> Response {

@@ -89,7 +89,14 @@ pub async fn login(
     let account = db::staff::by_email(&state.db, &form.email).await?.filter(|a| a.active);
     let page =
         LoginRetry { state: &state, session: &session, jar: &jar, headers: &headers, email: &form.email, next: &next };
+    let address = ip.0.clone().unwrap_or_default();
+    if !state.signin_throttle.allows(&address, now) {
+        let entry = signin_entry(SYSTEM_ORG, "signin.throttled", &ip, None).outcome(Outcome::Denied);
+        db::audit::append_now(&state.db, entry, now).await?;
+        return page.render("error-too-many-attempts").await;
+    }
     let Some(account) = account else {
+        state.signin_throttle.record_failure(&address, now);
         auth::verify_password(form.password.clone(), None).await;
         let mut entry = signin_entry(SYSTEM_ORG, "signin.failure", &ip, None).outcome(Outcome::Failure);
         entry.detail = serde_json::json!({ "reason": "unknown-account" });
@@ -102,6 +109,7 @@ pub async fn login(
         return page.render("signin-error-locked").await;
     }
     if !auth::verify_password(form.password.clone(), Some(account.password_hash.clone())).await {
+        state.signin_throttle.record_failure(&address, now);
         record_failure(&state, &account, &ip, "password").await?;
         return page.render("signin-error-credentials").await;
     }

@@ -13,6 +13,31 @@ async fn the_api_needs_a_valid_bearer_token() {
 }
 
 #[tokio::test]
+async fn framework_rejections_also_use_the_envelope() {
+    let app = TestApp::spawn().await;
+    let mut coach = app.signed_in("coach@demo.example").await;
+    let token = coach.create_token("x").await;
+    let bad_id = coach.api(Method::GET, "/api/v1/people/not-a-uuid", &token, None).await;
+    bad_id.assert_status(StatusCode::BAD_REQUEST);
+    assert_eq!(bad_id.json()["errors"][0]["code"], "error-bad-request");
+    let bad_page = coach.api(Method::GET, "/api/v1/people?page=minus-one", &token, None).await;
+    bad_page.assert_status(StatusCode::BAD_REQUEST);
+    assert_eq!(bad_page.json()["errors"][0]["code"], "error-bad-request");
+    // An administrator is refused before any validation or duplicate check runs.
+    let mut admin = app.signed_in("admin@demo.example").await;
+    let admin_token = admin.create_token("x").await;
+    let refused = admin
+        .api(
+            Method::POST,
+            "/api/v1/people",
+            &admin_token,
+            Some(json!({ "legal_given_name": "" , "program_id": uuid::Uuid::nil() })),
+        )
+        .await;
+    refused.assert_status(StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
 async fn a_token_acts_with_its_owners_access_and_pages_through_people() {
     let app = TestApp::spawn().await;
     let mut director = app.signed_in("director@demo.example").await;

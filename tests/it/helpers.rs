@@ -204,13 +204,12 @@ impl Client {
         let headers = response.headers().clone();
         for set in headers.get_all(header::SET_COOKIE) {
             let text = set.to_str().unwrap_or("");
-            if let Some((pair, _)) = text.split_once(';').or(Some((text, ""))) {
-                if let Some((k, v)) = pair.split_once('=') {
-                    if text.contains("Max-Age=0") || v.is_empty() {
-                        self.cookies.remove(k);
-                    } else {
-                        self.cookies.insert(k.to_string(), v.to_string());
-                    }
+            let pair = text.split(';').next().unwrap_or("");
+            if let Some((k, v)) = pair.split_once('=') {
+                if text.contains("Max-Age=0") || v.is_empty() {
+                    self.cookies.remove(k);
+                } else {
+                    self.cookies.insert(k.to_string(), v.to_string());
                 }
             }
         }

@@ -74,7 +74,11 @@ async fn unknown_pages_are_friendly_and_keep_the_crisis_button() {
     let coach_id = app.person_of("coach@demo.example").await;
     let mut coach = app.signed_in("coach@demo.example").await;
     coach.get(&format!("/people/{}", uuid::Uuid::new_v4())).await.assert_status(StatusCode::NOT_FOUND);
-    coach.get("/people/not-a-uuid").await.assert_status(StatusCode::BAD_REQUEST);
+    coach
+        .get("/people/not-a-uuid")
+        .await
+        .assert_status(StatusCode::BAD_REQUEST)
+        .assert_contains("could not be understood");
     coach.get(&format!("/people/{coach_id}")).await.assert_status(StatusCode::OK);
 }
 
