@@ -30,6 +30,7 @@ pub struct AppState {
     pub clock: Clock,
     pub metrics: PrometheusHandle,
     pub signin_throttle: Arc<crate::auth::SigninThrottle>,
+    pub access_cache: Arc<crate::auth::AccessCache>,
 }
 
 /// The process-wide metrics recorder (installed once, shared by every app in tests).
@@ -54,6 +55,7 @@ impl AppState {
             metrics: metrics_handle(),
             // 30 failed sign-ins per address per 15 minutes: generous for a shared office.
             signin_throttle: Arc::new(crate::auth::SigninThrottle::new(30, time::Duration::minutes(15))),
+            access_cache: Default::default(),
         }
     }
 }
@@ -182,6 +184,9 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
             every.tick().await;
             if let Err(e) = db::sessions::delete_expired(&sweeper_db).await {
                 tracing::warn!(error = %e, "could not remove expired sessions");
+            }
+            if let Err(e) = sweeper_db.optimize().await {
+                tracing::warn!(error = %e, "could not refresh planner statistics");
             }
         }
     });

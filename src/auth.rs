@@ -1,7 +1,9 @@
 //! Passwords, second factor, lock-out, API tokens and CSRF tokens.
 
 use crate::access::Actor;
-use crate::db::entities::staff;
+use crate::db::entities::{organisation, staff};
+use std::sync::Arc;
+use uuid::Uuid;
 use crate::db::{self, Db};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
@@ -150,20 +152,64 @@ pub fn tokens_match(a: &str, b: &str) -> bool {
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
-/// Loads what access decisions need about a staff member.
-pub async fn load_actor(db: &Db, account: &staff::Model, ip: Option<String>) -> Result<Actor, DbErr> {
-    let supervisee_ids = db::staff::supervisee_ids(db.conn(), account.org_id, account.id).await?;
-    let program_ids = db::org::staff_program_ids(db.conn(), account.org_id, account.id).await?;
-    Ok(Actor {
-        staff_id: account.id,
-        org_id: account.org_id,
-        display_name: account.display_name.clone(),
-        email: account.email.clone(),
-        roles: db::staff::roles_from_text(&account.roles),
-        supervisee_ids,
-        program_ids,
-        ip,
-    })
+/// What access decisions read about a staff member, loaded together.
+#[derive(Debug)]
+pub struct AccessFacts {
+    pub account: staff::Model,
+    pub org: organisation::Model,
+    pub supervisee_ids: Vec<Uuid>,
+    pub program_ids: Vec<Uuid>,
+}
+
+impl AccessFacts {
+    pub fn actor(&self, ip: Option<String>) -> Actor {
+        Actor {
+            staff_id: self.account.id,
+            org_id: self.account.org_id,
+            display_name: self.account.display_name.clone(),
+            email: self.account.email.clone(),
+            roles: db::staff::roles_from_text(&self.account.roles),
+            supervisee_ids: self.supervisee_ids.clone(),
+            program_ids: self.program_ids.clone(),
+            ip,
+        }
+    }
+}
+
+/// Recently loaded access facts per staff member. Every signed-in request needs them; entries
+/// live ten seconds at most and drop at once when accounts, roles, supervision, programs or the
+/// organisation change (see `db::access_changed`).
+#[derive(Debug, Default)]
+pub struct AccessCache {
+    entries: std::sync::Mutex<std::collections::HashMap<Uuid, (u64, std::time::Instant, Arc<AccessFacts>)>>,
+}
+
+impl AccessCache {
+    pub async fn load(&self, db: &Db, org_id: Uuid, staff_id: Uuid) -> Result<Option<Arc<AccessFacts>>, DbErr> {
+        let generation = db::access_generation();
+        {
+            let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some((cached_generation, at, facts)) = entries.get(&staff_id) {
+                if *cached_generation == generation && at.elapsed() < std::time::Duration::from_secs(10) {
+                    return Ok(Some(facts.clone()));
+                }
+            }
+        }
+        let Some(account) = db::staff::get(db.conn(), org_id, staff_id).await? else { return Ok(None) };
+        let Some(org) = db::org::get(db.conn(), org_id).await? else { return Ok(None) };
+        let facts = Arc::new(AccessFacts {
+            supervisee_ids: db::staff::supervisee_ids(db.conn(), org_id, staff_id).await?,
+            program_ids: db::org::staff_program_ids(db.conn(), org_id, staff_id).await?,
+            account,
+            org,
+        });
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() > 10_000 {
+            entries.clear();
+        }
+        entries.insert(staff_id, (generation, std::time::Instant::now(), facts.clone()));
+        Ok(Some(facts))
+    }
 }
 
 #[cfg(test)]

@@ -73,9 +73,11 @@ impl FromRequestParts<AppState> for ApiActor {
         let Some(found) = db::tokens::by_hash(state.db.conn(), &auth::token_digest(token)).await? else {
             return Err(AppError::Unauthenticated);
         };
-        let account = db::staff::get(state.db.conn(), found.org_id, found.staff_id)
+        let facts = state
+            .access_cache
+            .load(&state.db, found.org_id, found.staff_id)
             .await?
-            .filter(|a| a.active)
+            .filter(|f| f.account.active)
             .ok_or(AppError::Unauthenticated)?;
         let now = state.clock.now();
         // Recording use once a minute is enough to show which tokens are alive.
@@ -85,7 +87,7 @@ impl FromRequestParts<AppState> for ApiActor {
             txn.commit().await?;
         }
         let ip = crate::web::client_ip(parts, state.config.behind_tls);
-        Ok(ApiActor(auth::load_actor(&state.db, &account, ip).await?))
+        Ok(ApiActor(facts.actor(ip)))
     }
 }
 

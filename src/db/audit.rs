@@ -3,6 +3,8 @@
 use super::entities::audit_event::{self, Column, Entity as AuditEvent};
 use super::{Db, Page, PageRequest, WriteTxn};
 use crate::audit::{ChainReport, Chained, Entry, GENESIS_HASH, truncate_to_micros};
+use std::collections::HashMap;
+use tokio::sync::{mpsc, oneshot};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Statement,
@@ -12,9 +14,35 @@ use uuid::Uuid;
 
 /// Appends inside the caller's transaction, so the event commits with the change it describes.
 pub async fn append(txn: &WriteTxn, entry: Entry, now: OffsetDateTime) -> Result<(), DbErr> {
+    append_many(txn, vec![(entry, now)]).await
+}
+
+/// Appends several events in order, reading each chain's tail once.
+pub async fn append_many(txn: &WriteTxn, events: Vec<(Entry, OffsetDateTime)>) -> Result<(), DbErr> {
+    let mut tails: HashMap<Uuid, (i64, String)> = HashMap::new();
+    let mut rows = Vec::with_capacity(events.len());
+    for (entry, now) in events {
+        if !tails.contains_key(&entry.org_id) {
+            let tail = chain_tail(txn, entry.org_id).await?;
+            tails.insert(entry.org_id, tail);
+        }
+        let (seq, prev_hash) = tails.get_mut(&entry.org_id).expect("tail was just read");
+        *seq += 1;
+        let row = chained_row(entry, *seq, prev_hash.clone(), now);
+        *prev_hash = row.hash.clone().unwrap();
+        rows.push(row);
+    }
+    if !rows.is_empty() {
+        AuditEvent::insert_many(rows).exec_without_returning(&**txn).await?;
+    }
+    Ok(())
+}
+
+/// The last (seq, hash) of a chain, holding it for this transaction on PostgreSQL.
+async fn chain_tail(txn: &WriteTxn, org_id: Uuid) -> Result<(i64, String), DbErr> {
     if txn.get_database_backend() == DbBackend::Postgres {
         // Serialises appends per organisation across processes until this transaction ends.
-        let key = i64::from_be_bytes(entry.org_id.as_bytes()[..8].try_into().unwrap_or([0; 8]));
+        let key = i64::from_be_bytes(org_id.as_bytes()[..8].try_into().unwrap_or([0; 8]));
         txn.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "SELECT pg_advisory_xact_lock($1)",
@@ -22,16 +50,14 @@ pub async fn append(txn: &WriteTxn, entry: Entry, now: OffsetDateTime) -> Result
         ))
         .await?;
     }
-    let tail = AuditEvent::find()
-        .filter(Column::OrgId.eq(entry.org_id))
-        .order_by_desc(Column::Seq)
-        .limit(1)
-        .one(&**txn)
-        .await?;
-    let (seq, prev_hash) = match tail {
-        Some(t) => (t.seq + 1, t.hash),
-        None => (1, GENESIS_HASH.to_string()),
-    };
+    let tail = AuditEvent::find().filter(Column::OrgId.eq(org_id)).order_by_desc(Column::Seq).limit(1).one(&**txn).await?;
+    Ok(match tail {
+        Some(t) => (t.seq, t.hash),
+        None => (0, GENESIS_HASH.to_string()),
+    })
+}
+
+fn chained_row(entry: Entry, seq: i64, prev_hash: String, now: OffsetDateTime) -> audit_event::ActiveModel {
     let occurred_at = truncate_to_micros(now);
     let detail = entry.detail.to_string();
     let hash = Chained {
@@ -49,7 +75,7 @@ pub async fn append(txn: &WriteTxn, entry: Entry, now: OffsetDateTime) -> Result
         prev_hash: &prev_hash,
     }
     .hash();
-    AuditEvent::insert(audit_event::ActiveModel {
+    audit_event::ActiveModel {
         id: Set(Uuid::new_v4()),
         org_id: Set(entry.org_id),
         seq: Set(seq),
@@ -64,17 +90,63 @@ pub async fn append(txn: &WriteTxn, entry: Entry, now: OffsetDateTime) -> Result
         detail: Set(detail),
         prev_hash: Set(prev_hash),
         hash: Set(hash),
-    })
-    .exec_without_returning(&**txn)
-    .await?;
-    Ok(())
+    }
 }
 
-/// Appends in a transaction of its own (for reads, sign-ins and refusals).
-pub async fn append_now(db: &Db, entry: Entry, now: OffsetDateTime) -> Result<(), DbErr> {
+type Pending = (Entry, OffsetDateTime, oneshot::Sender<Result<(), String>>);
+
+/// Group commit for events that stand alone (views, searches, sign-ins): concurrent requests'
+/// events share one transaction, and each request still waits until its event is durable, so a
+/// record is never shown without its view being logged.
+#[derive(Clone, Debug)]
+pub struct AuditQueue {
+    sender: mpsc::Sender<Pending>,
+}
+
+impl AuditQueue {
+    /// Starts the writer task over `db` (a handle without a queue of its own).
+    pub fn start(db: Db) -> AuditQueue {
+        let (sender, mut receiver) = mpsc::channel::<Pending>(4096);
+        tokio::spawn(async move {
+            while let Some(first) = receiver.recv().await {
+                let mut batch = vec![first];
+                while batch.len() < 512 {
+                    match receiver.try_recv() {
+                        Ok(next) => batch.push(next),
+                        Err(_) => break,
+                    }
+                }
+                let (events, waiters): (Vec<_>, Vec<_>) = batch.into_iter().map(|(e, at, w)| ((e, at), w)).unzip();
+                let result = write_batch(&db, events).await.map_err(|e| e.to_string());
+                for waiter in waiters {
+                    let _ = waiter.send(result.clone());
+                }
+            }
+        });
+        AuditQueue { sender }
+    }
+
+    async fn submit(&self, entry: Entry, now: OffsetDateTime) -> Result<(), DbErr> {
+        let (done, wait) = oneshot::channel();
+        let closed = || DbErr::Custom("the audit writer has stopped".into());
+        self.sender.send((entry, now, done)).await.map_err(|_| closed())?;
+        wait.await.map_err(|_| closed())?.map_err(DbErr::Custom)
+    }
+}
+
+async fn write_batch(db: &Db, events: Vec<(Entry, OffsetDateTime)>) -> Result<(), DbErr> {
     let txn = db.begin_write().await?;
-    append(&txn, entry, now).await?;
+    append_many(&txn, events).await?;
     txn.commit().await
+}
+
+/// Appends in a transaction of its own (for reads, sign-ins and refusals), through the group
+/// commit queue when the handle has one.
+pub async fn append_now(db: &Db, entry: Entry, now: OffsetDateTime) -> Result<(), DbErr> {
+    match db.audit_queue() {
+        Some(queue) => queue.submit(entry, now).await,
+        None => write_batch(db, vec![(entry, now)]).await,
+    }
 }
 
 /// Filters for browsing the log.

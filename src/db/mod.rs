@@ -10,8 +10,11 @@ pub mod sessions;
 pub mod staff;
 pub mod tokens;
 
-use sea_orm::{ConnectOptions, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, TransactionTrait};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, TransactionTrait,
+};
 use sea_orm_migration::MigratorTrait;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Mutex, OwnedMutexGuard};
@@ -22,12 +25,26 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 pub struct Db {
     conn: DatabaseConnection,
     write_gate: Option<Arc<Mutex<()>>>,
+    audit_queue: Option<audit::AuditQueue>,
+}
+
+/// Counts changes to what access decisions read (accounts, roles, supervision, program
+/// membership, organisations, sessions), so in-memory caches of them drop stale entries at once.
+static ACCESS_GENERATION: AtomicU64 = AtomicU64::new(0);
+
+pub fn access_generation() -> u64 {
+    ACCESS_GENERATION.load(Ordering::SeqCst)
+}
+
+pub fn access_changed() {
+    ACCESS_GENERATION.fetch_add(1, Ordering::SeqCst);
 }
 
 /// A write transaction (holding the SQLite write gate, if any, until commit or drop).
 pub struct WriteTxn {
     txn: DatabaseTransaction,
     _gate: Option<OwnedMutexGuard<()>>,
+    changes_access: AtomicBool,
 }
 
 impl std::ops::Deref for WriteTxn {
@@ -38,8 +55,19 @@ impl std::ops::Deref for WriteTxn {
 }
 
 impl WriteTxn {
+    /// Caches are invalidated after commit, so no request can re-cache the old state.
     pub async fn commit(self) -> Result<(), DbErr> {
-        self.txn.commit().await
+        let changed = self.changes_access.load(Ordering::SeqCst);
+        self.txn.commit().await?;
+        if changed {
+            access_changed();
+        }
+        Ok(())
+    }
+
+    /// Marks this transaction as changing what access decisions read.
+    pub fn mark_access_change(&self) {
+        self.changes_access.store(true, Ordering::SeqCst);
     }
 }
 
@@ -79,11 +107,34 @@ impl Db {
             }
         };
         let conn = sea_orm::Database::connect(options).await?;
-        Ok(Db { conn, write_gate })
+        let writer = Db { conn: conn.clone(), write_gate: write_gate.clone(), audit_queue: None };
+        Ok(Db { conn, write_gate, audit_queue: Some(audit::AuditQueue::start(writer)) })
     }
 
     pub async fn migrate(&self) -> Result<(), DbErr> {
-        migrations::Migrator::up(&self.conn, None).await
+        migrations::Migrator::up(&self.conn, None).await?;
+        self.optimize().await
+    }
+
+    /// Refreshes SQLite's planner statistics where they are missing or stale. Without them SQLite
+    /// scans a whole organisation's people to apply a caseload filter instead of looking the
+    /// caseload up by id (measured: 100 ms against 0.3 ms with 50 000 people). PostgreSQL's
+    /// autovacuum keeps its own statistics.
+    pub async fn optimize(&self) -> Result<(), DbErr> {
+        if self.backend() == DbBackend::Sqlite {
+            self.conn.execute_unprepared("PRAGMA optimize=0x10002").await?;
+        }
+        Ok(())
+    }
+
+    /// Full statistics after a bulk load.
+    pub async fn analyze(&self) -> Result<(), DbErr> {
+        self.conn.execute_unprepared("ANALYZE").await?;
+        Ok(())
+    }
+
+    pub fn audit_queue(&self) -> Option<&audit::AuditQueue> {
+        self.audit_queue.as_ref()
     }
 
     pub fn conn(&self) -> &DatabaseConnection {
@@ -99,7 +150,7 @@ impl Db {
             Some(gate) => Some(gate.clone().lock_owned().await),
             None => None,
         };
-        Ok(WriteTxn { txn: self.conn.begin().await?, _gate: gate })
+        Ok(WriteTxn { txn: self.conn.begin().await?, _gate: gate, changes_access: AtomicBool::new(false) })
     }
 
     pub async fn ping(&self) -> bool {

@@ -50,6 +50,7 @@ pub async fn update(
     org: &ValidOrganisation,
     now: OffsetDateTime,
 ) -> Result<(), WriteError> {
+    txn.mark_access_change();
     use organisation::Column as C;
     let result = organisation::Entity::update_many()
         .col_expr(C::Name, Expr::value(org.name.clone()))

@@ -90,19 +90,26 @@ pub async fn recently_updated(
     scoped(org_id, scope).order_by_desc(person::Column::UpdatedAt).limit(limit).all(db.conn()).await
 }
 
-pub async fn count(db: &Db, org_id: Uuid, scope: &PersonScope) -> Result<u64, DbErr> {
-    scoped(org_id, scope).count(db.conn()).await
+/// People in scope, and how many lack an emergency contact or contact preferences — one query.
+pub async fn caseload_summary(db: &Db, org_id: Uuid, scope: &PersonScope) -> Result<(u64, u64, u64), DbErr> {
+    let row: Option<(i64, Option<i64>, Option<i64>)> = scoped(org_id, scope)
+        .select_only()
+        .column_as(Expr::col(person::Column::Id).count(), "total")
+        .column_as(Expr::cust("SUM(CASE WHEN emergency_phone IS NULL THEN 1 ELSE 0 END)"), "no_emergency")
+        .column_as(
+            Expr::cust("SUM(CASE WHEN voicemail_ok IS NULL AND text_ok IS NULL THEN 1 ELSE 0 END)"),
+            "no_preferences",
+        )
+        .into_tuple()
+        .one(db.conn())
+        .await?;
+    let (total, no_emergency, no_preferences) = row.unwrap_or_default();
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
+    Ok((count(total), count(no_emergency.unwrap_or(0)), count(no_preferences.unwrap_or(0))))
 }
 
-/// Counts of people in scope missing an emergency contact or contact preferences.
-pub async fn missing_details(db: &Db, org_id: Uuid, scope: &PersonScope) -> Result<(u64, u64), DbErr> {
-    let no_emergency = scoped(org_id, scope).filter(person::Column::EmergencyPhone.is_null()).count(db.conn()).await?;
-    let no_preferences = scoped(org_id, scope)
-        .filter(person::Column::VoicemailOk.is_null())
-        .filter(person::Column::TextOk.is_null())
-        .count(db.conn())
-        .await?;
-    Ok((no_emergency, no_preferences))
+pub async fn count(db: &Db, org_id: Uuid, scope: &PersonScope) -> Result<u64, DbErr> {
+    scoped(org_id, scope).count(db.conn()).await
 }
 
 /// Takes the organisation's next record number (the row update serialises concurrent creators).

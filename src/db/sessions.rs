@@ -14,14 +14,46 @@ use uuid::Uuid;
 pub const STAFF_KEY: &str = "staff_id";
 pub const ORG_KEY: &str = "org_id";
 
+/// Recently loaded or saved sessions, so a signed-in page does not read its session row every
+/// time. Entries live at most ten seconds and drop as soon as access data changes (sign-out
+/// everywhere bumps the generation), which bounds staleness when several servers share a database.
+#[derive(Debug, Default)]
+struct RecentSessions {
+    entries: std::sync::Mutex<std::collections::HashMap<String, (Record, u64, std::time::Instant)>>,
+}
+
+const CACHE_FOR: std::time::Duration = std::time::Duration::from_secs(10);
+
+impl RecentSessions {
+    fn get(&self, id: &str) -> Option<Record> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let (record, generation, at) = entries.get(id)?;
+        let fresh = *generation == super::access_generation() && at.elapsed() < CACHE_FOR;
+        (fresh && record.expiry_date > OffsetDateTime::now_utc()).then(|| record.clone())
+    }
+
+    fn put(&self, record: &Record) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() > 10_000 {
+            entries.clear();
+        }
+        entries.insert(record.id.to_string(), (record.clone(), super::access_generation(), std::time::Instant::now()));
+    }
+
+    fn forget(&self, id: &str) {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner()).remove(id);
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct DbSessionStore {
     db: Db,
+    recent: std::sync::Arc<RecentSessions>,
 }
 
 impl DbSessionStore {
     pub fn new(db: Db) -> Self {
-        Self { db }
+        Self { db, recent: Default::default() }
     }
 }
 
@@ -52,7 +84,9 @@ impl SessionStore for DbSessionStore {
             record.id = Id::default();
         }
         Session::insert(row(record)?).exec_without_returning(&*txn).await.map_err(backend)?;
-        txn.commit().await.map_err(backend)
+        txn.commit().await.map_err(backend)?;
+        self.recent.put(record);
+        Ok(())
     }
 
     async fn save(&self, record: &Record) -> Result<()> {
@@ -66,10 +100,15 @@ impl SessionStore for DbSessionStore {
             .exec_without_returning(&*txn)
             .await
             .map_err(backend)?;
-        txn.commit().await.map_err(backend)
+        txn.commit().await.map_err(backend)?;
+        self.recent.put(record);
+        Ok(())
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
+        if let Some(record) = self.recent.get(&id.to_string()) {
+            return Ok(Some(record));
+        }
         let Some(found) = Session::find_by_id(id.to_string()).one(self.db.conn()).await.map_err(backend)? else {
             return Ok(None);
         };
@@ -77,10 +116,13 @@ impl SessionStore for DbSessionStore {
             return Ok(None);
         }
         let data = serde_json::from_str(&found.data).map_err(|e| Error::Decode(e.to_string()))?;
-        Ok(Some(Record { id: *id, data, expiry_date: found.expires_at }))
+        let record = Record { id: *id, data, expiry_date: found.expires_at };
+        self.recent.put(&record);
+        Ok(Some(record))
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
+        self.recent.forget(&id.to_string());
         let txn = self.db.begin_write().await.map_err(backend)?;
         Session::delete_by_id(id.to_string()).exec(&*txn).await.map_err(backend)?;
         txn.commit().await.map_err(backend)
@@ -91,6 +133,7 @@ impl SessionStore for DbSessionStore {
 pub async fn delete_for_staff(db: &Db, staff_id: Uuid) -> std::result::Result<u64, sea_orm::DbErr> {
     let txn = db.begin_write().await?;
     let result = Session::delete_many().filter(Column::StaffId.eq(staff_id)).exec(&*txn).await?;
+    txn.mark_access_change();
     txn.commit().await?;
     Ok(result.rows_affected)
 }

@@ -71,6 +71,7 @@ pub async fn create(
     must_change_password: bool,
     now: OffsetDateTime,
 ) -> Result<staff::Model, WriteError> {
+    txn.mark_access_change();
     let model = staff::ActiveModel {
         id: Set(Uuid::new_v4()),
         org_id: Set(org_id),
@@ -107,6 +108,7 @@ pub async fn update(
     s: &ValidStaff,
     now: OffsetDateTime,
 ) -> Result<(), WriteError> {
+    txn.mark_access_change();
     use staff::Column as C;
     let result = staff::Entity::update_many()
         .col_expr(C::Email, Expr::value(s.email.clone()))
@@ -131,6 +133,7 @@ pub async fn update(
 }
 
 async fn set_programs(txn: &WriteTxn, org_id: Uuid, staff_id: Uuid, program_ids: &[Uuid]) -> Result<(), DbErr> {
+    txn.mark_access_change();
     staff_program::Entity::delete_many()
         .filter(staff_program::Column::OrgId.eq(org_id))
         .filter(staff_program::Column::StaffId.eq(staff_id))
@@ -157,6 +160,7 @@ pub async fn set_password(
     temporary: bool,
     now: OffsetDateTime,
 ) -> Result<(), DbErr> {
+    txn.mark_access_change();
     staff::Entity::update_many()
         .col_expr(staff::Column::PasswordHash, Expr::value(hash))
         .col_expr(staff::Column::MustChangePassword, Expr::value(temporary))
@@ -198,6 +202,7 @@ pub async fn record_login_success(txn: &WriteTxn, id: Uuid, now: OffsetDateTime)
 
 /// Stores a pending or confirmed second-factor secret.
 pub async fn set_totp(txn: &WriteTxn, id: Uuid, secret: Option<String>, enabled: bool) -> Result<(), DbErr> {
+    txn.mark_access_change();
     staff::Entity::update_many()
         .col_expr(staff::Column::TotpSecret, Expr::value(secret))
         .col_expr(staff::Column::TotpEnabled, Expr::value(enabled))
@@ -208,6 +213,7 @@ pub async fn set_totp(txn: &WriteTxn, id: Uuid, secret: Option<String>, enabled:
 }
 
 pub async fn set_language(txn: &WriteTxn, id: Uuid, language: &str) -> Result<(), DbErr> {
+    txn.mark_access_change();
     staff::Entity::update_many()
         .col_expr(staff::Column::Language, Expr::value(language))
         .filter(staff::Column::Id.eq(id))

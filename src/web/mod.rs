@@ -98,14 +98,14 @@ impl FromRequestParts<AppState> for Ctx {
         let (Some(staff_id), Some(org_id)) = (staff_id, org_id) else {
             return Err(AppError::Unauthenticated);
         };
-        let account = match crate::db::staff::get(state.db.conn(), org_id, staff_id).await? {
-            Some(account) if account.active => account,
+        let facts = match state.access_cache.load(&state.db, org_id, staff_id).await? {
+            Some(facts) if facts.account.active => facts,
             _ => {
                 session.flush().await.map_err(session_err)?;
                 return Err(AppError::Unauthenticated);
             }
         };
-        let org = crate::db::org::get(state.db.conn(), org_id).await?.ok_or(AppError::Unauthenticated)?;
+        let (account, org) = (facts.account.clone(), facts.org.clone());
         let path = parts.uri.path().to_string();
         let setup_path = TWO_FACTOR_SETUP_PATHS.iter().any(|p| path.starts_with(p));
         if account.must_change_password && !setup_path && path != "/account/password" {
@@ -116,7 +116,7 @@ impl FromRequestParts<AppState> for Ctx {
         }
         refresh_idle_timer(&session, state).await?;
         let ip = client_ip(parts, state.config.behind_tls);
-        let actor = crate::auth::load_actor(&state.db, &account, ip).await?;
+        let actor = facts.actor(ip);
         let jar = CookieJar::from_headers(&parts.headers);
         let tr = Tr::new(request_language(&jar, Some(&account), Some(&org.default_language)));
         Ok(Ctx { state: state.clone(), session, actor, account, org, tr, path })

@@ -131,6 +131,11 @@ impl Shell {
         if here { "page" } else { "false" }
     }
 
+    /// `aria-current` for a link to exactly this page.
+    pub fn current_exact(&self, path: &str) -> &'static str {
+        if self.path == path { "page" } else { "false" }
+    }
+
     pub fn crisis_tel(&self) -> String {
         self.crisis_line.chars().filter(char::is_ascii_digit).collect()
     }
@@ -187,11 +192,8 @@ pub async fn home(ctx: Ctx) -> AppResult<HomePage> {
     let (caseload_total, recent, (missing_emergency, missing_preferences)) = if scope == PersonScope::Nobody {
         (0, Vec::new(), (0, 0))
     } else {
-        (
-            db::people::count(db, org_id, &scope).await?,
-            db::people::recently_updated(db, org_id, &scope, 8).await?,
-            db::people::missing_details(db, org_id, &scope).await?,
-        )
+        let (total, no_emergency, no_preferences) = db::people::caseload_summary(db, org_id, &scope).await?;
+        (total, db::people::recently_updated(db, org_id, &scope, 8).await?, (no_emergency, no_preferences))
     };
     let setup = if ctx.actor.has(Role::Administrator) {
         Some(SetupSummary {

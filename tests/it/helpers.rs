@@ -70,8 +70,11 @@ impl TestApp {
         client
     }
 
+    /// Changes the database behind the app's back, as an operator with SQL access would; the
+    /// app's caches are told, as they would be after their ten-second lifetime.
     pub async fn execute(&self, sql: &str) {
         self.db.conn().execute_unprepared(sql).await.expect(sql);
+        mainstay::db::access_changed();
     }
 
     /// Audit actions recorded so far, oldest first.
