@@ -93,6 +93,9 @@ pub fn router(state: AppState) -> Router {
         .layer(security_header("x-frame-options", "DENY"))
         .layer(security_header("x-content-type-options", "nosniff"))
         .layer(security_header("referrer-policy", "same-origin"))
+        // Person records must not linger in a shared computer's browser cache after sign-out;
+        // static files set their own caching first.
+        .layer(security_header("cache-control", "no-store"))
         .layer(security_header("permissions-policy", "camera=(), microphone=(), geolocation=()"));
     if state.config.behind_tls {
         app = app.layer(security_header("strict-transport-security", "max-age=63072000; includeSubDomains"));

@@ -2,17 +2,17 @@
 
 use crate::access::Actor;
 use crate::db::entities::{organisation, staff};
-use std::sync::Arc;
-use uuid::Uuid;
 use crate::db::{self, Db};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use rand::RngCore;
 use sea_orm::DbErr;
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 use subtle::ConstantTimeEq;
 use time::{Duration, OffsetDateTime};
 use totp_rs::{Algorithm, Secret, TOTP};
+use uuid::Uuid;
 
 /// Hashing is slow on purpose; run it off the async threads.
 pub async fn hash_password(password: String) -> anyhow::Result<String> {
@@ -176,12 +176,15 @@ impl AccessFacts {
     }
 }
 
+/// Access facts with the generation and time they were loaded at.
+type CachedFacts = (u64, std::time::Instant, Arc<AccessFacts>);
+
 /// Recently loaded access facts per staff member. Every signed-in request needs them; entries
 /// live ten seconds at most and drop at once when accounts, roles, supervision, programs or the
 /// organisation change (see `db::access_changed`).
 #[derive(Debug, Default)]
 pub struct AccessCache {
-    entries: std::sync::Mutex<std::collections::HashMap<Uuid, (u64, std::time::Instant, Arc<AccessFacts>)>>,
+    entries: std::sync::Mutex<std::collections::HashMap<Uuid, CachedFacts>>,
 }
 
 impl AccessCache {
@@ -189,10 +192,11 @@ impl AccessCache {
         let generation = db::access_generation();
         {
             let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some((cached_generation, at, facts)) = entries.get(&staff_id) {
-                if *cached_generation == generation && at.elapsed() < std::time::Duration::from_secs(10) {
-                    return Ok(Some(facts.clone()));
-                }
+            if let Some((cached_generation, at, facts)) = entries.get(&staff_id)
+                && *cached_generation == generation
+                && at.elapsed() < std::time::Duration::from_secs(10)
+            {
+                return Ok(Some(facts.clone()));
             }
         }
         let Some(account) = db::staff::get(db.conn(), org_id, staff_id).await? else { return Ok(None) };

@@ -282,6 +282,7 @@ async fn admin(command: AdminCommand) -> anyhow::Result<()> {
             let hash = crate::auth::hash_password(temporary.clone()).await?;
             let txn = db.begin_write().await?;
             db::staff::set_password(&txn, account.org_id, account.id, hash, true, now).await?;
+            db::tokens::revoke_all(&txn, account.org_id, account.id, now).await?;
             db::audit::append(
                 &txn,
                 audit::Entry::new(account.org_id, "staff.password-reset").record("staff", account.id),

@@ -78,6 +78,11 @@ pub async fn duplicates(
     exclude: Option<Uuid>,
 ) -> AppResult<Vec<Duplicate>> {
     let found = db::search::likely_duplicates(&state.db, actor.org_id, p, exclude).await?;
+    // The check can reveal that someone outside the caseload has a record: it is logged, with
+    // the matched ids and never the names typed.
+    let matched: Vec<Uuid> = found.iter().map(|(person, _)| person.id).collect();
+    let entry = actor_entry(actor, "person.duplicate-check").detail(json!({ "matched": matched }));
+    db::audit::append_now(&state.db, entry, state.clock.now()).await?;
     let mut out = Vec::with_capacity(found.len());
     for (person, signals) in found {
         let enrolments = db::people::enrolments(state.db.conn(), actor.org_id, person.id).await?;

@@ -129,7 +129,7 @@ pub async fn update_staff(state: &AppState, actor: &Actor, id: Uuid, version: i3
     require(state, actor, Action::ManageStaff).await?;
     check_links(state, actor, s, Some(id)).await?;
     let before = db::staff::get(state.db.conn(), actor.org_id, id).await?.ok_or(AppError::NotFound)?;
-    if id == actor.staff_id && !s.roles.contains(&crate::domain::codes::Role::Administrator) {
+    if id == actor.staff_id && (!s.active || !s.roles.contains(&crate::domain::codes::Role::Administrator)) {
         // Nobody removes their own administrator role by accident and locks the organisation out.
         return Err(AppError::Invalid(FieldErrors::single("roles", "error-keep-own-admin")));
     }

@@ -54,3 +54,6 @@ error-method = That action is not available here
 error-method-explanation = Go back and use the buttons on the page.
 error-too-many-attempts = Too many sign-in attempts from this connection
 error-too-many-attempts-explanation = Wait a few minutes and try again.
+error-unknown-choice-explanation = Go back and choose one of the options shown.
+two-factor-already-on = Two-step sign-in is already on
+two-factor-already-on-explanation = To use a new phone, turn two-step sign-in off (your password is needed), then set it up again.

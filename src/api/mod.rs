@@ -79,6 +79,9 @@ impl FromRequestParts<AppState> for ApiActor {
             .await?
             .filter(|f| f.account.active)
             .ok_or(AppError::Unauthenticated)?;
+        if facts.account.must_change_password {
+            return Err(AppError::PasswordChangeRequired);
+        }
         let now = state.clock.now();
         // Recording use once a minute is enough to show which tokens are alive.
         if found.last_used_at.is_none_or(|t| now - t > time::Duration::minutes(1)) {

@@ -3,13 +3,13 @@
 use super::entities::audit_event::{self, Column, Entity as AuditEvent};
 use super::{Db, Page, PageRequest, WriteTxn};
 use crate::audit::{ChainReport, Chained, Entry, GENESIS_HASH, truncate_to_micros};
-use std::collections::HashMap;
-use tokio::sync::{mpsc, oneshot};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Statement,
 };
+use std::collections::HashMap;
 use time::OffsetDateTime;
+use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 /// Appends inside the caller's transaction, so the event commits with the change it describes.
@@ -22,11 +22,10 @@ pub async fn append_many(txn: &WriteTxn, events: Vec<(Entry, OffsetDateTime)>) -
     let mut tails: HashMap<Uuid, (i64, String)> = HashMap::new();
     let mut rows = Vec::with_capacity(events.len());
     for (entry, now) in events {
-        if !tails.contains_key(&entry.org_id) {
-            let tail = chain_tail(txn, entry.org_id).await?;
-            tails.insert(entry.org_id, tail);
-        }
-        let (seq, prev_hash) = tails.get_mut(&entry.org_id).expect("tail was just read");
+        let (seq, prev_hash) = match tails.entry(entry.org_id) {
+            std::collections::hash_map::Entry::Occupied(tail) => tail.into_mut(),
+            std::collections::hash_map::Entry::Vacant(slot) => slot.insert(chain_tail(txn, entry.org_id).await?),
+        };
         *seq += 1;
         let row = chained_row(entry, *seq, prev_hash.clone(), now);
         *prev_hash = row.hash.clone().unwrap();
@@ -50,7 +49,8 @@ async fn chain_tail(txn: &WriteTxn, org_id: Uuid) -> Result<(i64, String), DbErr
         ))
         .await?;
     }
-    let tail = AuditEvent::find().filter(Column::OrgId.eq(org_id)).order_by_desc(Column::Seq).limit(1).one(&**txn).await?;
+    let tail =
+        AuditEvent::find().filter(Column::OrgId.eq(org_id)).order_by_desc(Column::Seq).limit(1).one(&**txn).await?;
     Ok(match tail {
         Some(t) => (t.seq, t.hash),
         None => (0, GENESIS_HASH.to_string()),

@@ -14,8 +14,8 @@ use sea_orm::{
     ConnectOptions, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
@@ -24,6 +24,9 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 #[derive(Clone, Debug)]
 pub struct Db {
     conn: DatabaseConnection,
+    /// Where write transactions run: on SQLite a one-connection pool of its own, so a writer
+    /// never queues behind readers for a connection; on PostgreSQL the shared pool.
+    writer: DatabaseConnection,
     write_gate: Option<Arc<Mutex<()>>>,
     audit_queue: Option<audit::AuditQueue>,
 }
@@ -90,25 +93,33 @@ impl Db {
         let backend = check_url(url).map_err(anyhow::Error::msg)?;
         let mut options = ConnectOptions::new(url.to_string());
         options.sqlx_logging(false).acquire_timeout(Duration::from_secs(15));
-        let write_gate = match backend {
+        let (conn, writer, write_gate) = match backend {
             DbBackend::Sqlite => {
-                options.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o| {
+                options.map_sqlx_sqlite_opts(|o| {
                     o.create_if_missing(true)
                         .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                         .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
                         .busy_timeout(Duration::from_secs(15))
                         .pragma("cache_size", "-16000")
+                        // Reads come from the OS page cache without a system call per page.
+                        .pragma("mmap_size", "268435456")
                 });
-                Some(Arc::new(Mutex::new(())))
+                let mut write_options = options.clone();
+                write_options.max_connections(1).min_connections(1);
+                options.max_connections(4).min_connections(1);
+                let writer = sea_orm::Database::connect(write_options).await?;
+                let conn = sea_orm::Database::connect(options).await?;
+                (conn, writer, Some(Arc::new(Mutex::new(()))))
             }
             _ => {
                 options.max_connections(16).min_connections(1);
-                None
+                let conn = sea_orm::Database::connect(options).await?;
+                (conn.clone(), conn, None)
             }
         };
-        let conn = sea_orm::Database::connect(options).await?;
-        let writer = Db { conn: conn.clone(), write_gate: write_gate.clone(), audit_queue: None };
-        Ok(Db { conn, write_gate, audit_queue: Some(audit::AuditQueue::start(writer)) })
+        let for_queue =
+            Db { conn: conn.clone(), writer: writer.clone(), write_gate: write_gate.clone(), audit_queue: None };
+        Ok(Db { conn, writer, write_gate, audit_queue: Some(audit::AuditQueue::start(for_queue)) })
     }
 
     pub async fn migrate(&self) -> Result<(), DbErr> {
@@ -150,7 +161,7 @@ impl Db {
             Some(gate) => Some(gate.clone().lock_owned().await),
             None => None,
         };
-        Ok(WriteTxn { txn: self.conn.begin().await?, _gate: gate, changes_access: AtomicBool::new(false) })
+        Ok(WriteTxn { txn: self.writer.begin().await?, _gate: gate, changes_access: AtomicBool::new(false) })
     }
 
     pub async fn ping(&self) -> bool {
@@ -159,6 +170,7 @@ impl Db {
 
     pub async fn close(self) {
         let _ = self.conn.close().await;
+        let _ = self.writer.close().await;
     }
 }
 
@@ -206,7 +218,7 @@ impl Default for PageRequest {
 
 impl PageRequest {
     pub fn clamp(self) -> PageRequest {
-        PageRequest { page: self.page.max(1), per_page: self.per_page.clamp(1, 100) }
+        PageRequest { page: self.page.clamp(1, 1_000_000), per_page: self.per_page.clamp(1, 100) }
     }
 
     pub fn offset(self) -> u64 {

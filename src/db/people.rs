@@ -80,32 +80,70 @@ pub async fn list(db: &Db, org_id: Uuid, scope: &PersonScope, page: PageRequest)
     Ok(Page { items, page: page.page, per_page: page.per_page, total })
 }
 
-/// The most recently changed people in scope (for the home page).
-pub async fn recently_updated(
-    db: &Db,
-    org_id: Uuid,
-    scope: &PersonScope,
-    limit: u64,
-) -> Result<Vec<person::Model>, DbErr> {
-    scoped(org_id, scope).order_by_desc(person::Column::UpdatedAt).limit(limit).all(db.conn()).await
+/// A person as listed on the home page.
+#[derive(Clone, Debug)]
+pub struct RecentPerson {
+    pub id: Uuid,
+    pub record_number: i64,
+    pub legal_given_name: String,
+    pub legal_family_name: String,
+    pub preferred_name: Option<String>,
 }
 
-/// People in scope, and how many lack an emergency contact or contact preferences — one query.
-pub async fn caseload_summary(db: &Db, org_id: Uuid, scope: &PersonScope) -> Result<(u64, u64, u64), DbErr> {
-    let row: Option<(i64, Option<i64>, Option<i64>)> = scoped(org_id, scope)
+/// The home page's figures: people in scope, how many lack an emergency contact or contact
+/// preferences, and the most recently changed few — one query, the totals as window aggregates.
+pub struct HomeOverview {
+    pub total: u64,
+    pub no_emergency: u64,
+    pub no_preferences: u64,
+    pub recent: Vec<RecentPerson>,
+}
+
+#[derive(sea_orm::FromQueryResult)]
+struct OverviewRow {
+    id: Uuid,
+    record_number: i64,
+    legal_given_name: String,
+    legal_family_name: String,
+    preferred_name: Option<String>,
+    total: i64,
+    no_emergency: Option<i64>,
+    no_preferences: Option<i64>,
+}
+
+pub async fn home_overview(db: &Db, org_id: Uuid, scope: &PersonScope, recent: u64) -> Result<HomeOverview, DbErr> {
+    use person::Column as C;
+    let rows: Vec<OverviewRow> = scoped(org_id, scope)
         .select_only()
-        .column_as(Expr::col(person::Column::Id).count(), "total")
-        .column_as(Expr::cust("SUM(CASE WHEN emergency_phone IS NULL THEN 1 ELSE 0 END)"), "no_emergency")
+        .columns([C::Id, C::RecordNumber, C::LegalGivenName, C::LegalFamilyName, C::PreferredName])
+        .column_as(Expr::cust("COUNT(*) OVER ()"), "total")
+        .column_as(Expr::cust("SUM(CASE WHEN emergency_phone IS NULL THEN 1 ELSE 0 END) OVER ()"), "no_emergency")
         .column_as(
-            Expr::cust("SUM(CASE WHEN voicemail_ok IS NULL AND text_ok IS NULL THEN 1 ELSE 0 END)"),
+            Expr::cust("SUM(CASE WHEN voicemail_ok IS NULL AND text_ok IS NULL THEN 1 ELSE 0 END) OVER ()"),
             "no_preferences",
         )
-        .into_tuple()
-        .one(db.conn())
+        .order_by_desc(C::UpdatedAt)
+        .limit(recent)
+        .into_model()
+        .all(db.conn())
         .await?;
-    let (total, no_emergency, no_preferences) = row.unwrap_or_default();
-    let count = |n: i64| u64::try_from(n).unwrap_or(0);
-    Ok((count(total), count(no_emergency.unwrap_or(0)), count(no_preferences.unwrap_or(0))))
+    let count = |n: Option<i64>| n.and_then(|n| u64::try_from(n).ok()).unwrap_or(0);
+    let first = rows.first();
+    Ok(HomeOverview {
+        total: count(first.map(|r| r.total)),
+        no_emergency: count(first.and_then(|r| r.no_emergency)),
+        no_preferences: count(first.and_then(|r| r.no_preferences)),
+        recent: rows
+            .into_iter()
+            .map(|r| RecentPerson {
+                id: r.id,
+                record_number: r.record_number,
+                legal_given_name: r.legal_given_name,
+                legal_family_name: r.legal_family_name,
+                preferred_name: r.preferred_name,
+            })
+            .collect(),
+    })
 }
 
 pub async fn count(db: &Db, org_id: Uuid, scope: &PersonScope) -> Result<u64, DbErr> {

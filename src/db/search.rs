@@ -52,6 +52,9 @@ async fn candidates(
     rows.iter().map(|row| row.try_get::<Uuid>("", "person_id")).collect()
 }
 
+/// A caseload this small is ranked in memory whole, without the trigram index.
+const SMALL_SCOPE: u64 = 2000;
+
 /// People matching the query, best first. Typos are forgiven; only people in scope are returned.
 pub async fn search(
     db: &Db,
@@ -61,44 +64,95 @@ pub async fn search(
     limit: usize,
 ) -> Result<Vec<person::Model>, DbErr> {
     let query = Query::parse(raw);
-    match &query {
-        Query::Empty => Ok(Vec::new()),
-        Query::RecordNumber(n) => by_record_number(db, org_id, scope, *n).await,
-        Query::Id(id) => by_id_in_scope(db, org_id, scope, *id).await,
+    let order: Vec<Uuid> = match &query {
+        Query::Empty => return Ok(Vec::new()),
+        Query::RecordNumber(n) => return by_record_number(db, org_id, scope, *n).await,
+        Query::Id(id) => return by_id_in_scope(db, org_id, scope, *id).await,
         Query::Phone(digits) => {
-            let ids = candidates(db, org_id, scope, &query.trigrams(), query.min_shared()).await?;
-            let mut people = by_ids(db, org_id, ids).await?;
-            people.retain(|p| p.phone_digits.as_deref().is_some_and(|d| d.contains(digits.as_str())));
-            sort_by_name(&mut people);
-            people.truncate(limit);
-            Ok(people)
-        }
-        Query::Name(name) => {
-            let ids = candidates(db, org_id, scope, &query.trigrams(), query.min_shared()).await?;
-            let mut scored: Vec<(f64, person::Model)> = by_ids(db, org_id, ids)
+            let mut found: Vec<Candidate> = candidates_for(db, org_id, scope, &query)
                 .await?
                 .into_iter()
-                .map(|p| (name_score(name, &names(&p)), p))
+                .filter(|c| c.phone_digits.as_deref().is_some_and(|d| d.contains(digits.as_str())))
+                .collect();
+            found.sort_by(by_name);
+            found.into_iter().take(limit).map(|c| c.id).collect()
+        }
+        Query::Name(name) => {
+            let mut scored: Vec<(f64, Candidate)> = candidates_for(db, org_id, scope, &query)
+                .await?
+                .into_iter()
+                .map(|c| (name_score(name, &c.names()), c))
                 .filter(|(score, _)| *score >= MIN_NAME_SCORE)
                 .collect();
-            scored.sort_by(|a, b| {
-                b.0.total_cmp(&a.0)
-                    .then_with(|| a.1.legal_family_name.cmp(&b.1.legal_family_name))
-                    .then_with(|| a.1.legal_given_name.cmp(&b.1.legal_given_name))
-            });
-            Ok(scored.into_iter().take(limit).map(|(_, p)| p).collect())
+            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| by_name(&a.1, &b.1)));
+            scored.into_iter().take(limit).map(|(_, c)| c.id).collect()
+        }
+    };
+    // Whole records only for the people shown, in ranking order.
+    let mut people = by_ids(db, org_id, order.clone()).await?;
+    people.sort_by_key(|p| order.iter().position(|id| *id == p.id));
+    Ok(people)
+}
+
+/// What ranking needs of a person.
+#[derive(sea_orm::FromQueryResult)]
+struct Candidate {
+    id: Uuid,
+    legal_given_name: String,
+    legal_family_name: String,
+    preferred_name: Option<String>,
+    phone_digits: Option<String>,
+}
+
+impl Candidate {
+    fn names(&self) -> CandidateNames<'_> {
+        CandidateNames {
+            given: &self.legal_given_name,
+            family: &self.legal_family_name,
+            preferred: self.preferred_name.as_deref(),
         }
     }
 }
 
-fn names(p: &person::Model) -> CandidateNames<'_> {
-    CandidateNames { given: &p.legal_given_name, family: &p.legal_family_name, preferred: p.preferred_name.as_deref() }
+fn by_name(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
+    a.legal_family_name.cmp(&b.legal_family_name).then_with(|| a.legal_given_name.cmp(&b.legal_given_name))
 }
 
-fn sort_by_name(people: &mut [person::Model]) {
-    people.sort_by(|a, b| {
-        a.legal_family_name.cmp(&b.legal_family_name).then_with(|| a.legal_given_name.cmp(&b.legal_given_name))
-    });
+fn candidate_select() -> sea_orm::Select<person::Entity> {
+    use person::Column as C;
+    person::Entity::find().select_only().columns([
+        C::Id,
+        C::LegalGivenName,
+        C::LegalFamilyName,
+        C::PreferredName,
+        C::PhoneDigits,
+    ])
+}
+
+/// A small caseload whole; otherwise the people sharing enough trigrams with the query.
+async fn candidates_for(db: &Db, org_id: Uuid, scope: &PersonScope, query: &Query) -> Result<Vec<Candidate>, DbErr> {
+    if let (PersonScope::Enrolled { .. }, Some(condition)) = (scope, scope_condition(org_id, scope)) {
+        let whole: Vec<Candidate> = candidate_select()
+            .filter(person::Column::OrgId.eq(org_id))
+            .filter(condition)
+            .limit(SMALL_SCOPE + 1)
+            .into_model()
+            .all(db.conn())
+            .await?;
+        if whole.len() as u64 <= SMALL_SCOPE {
+            return Ok(whole);
+        }
+    }
+    let ids = candidates(db, org_id, scope, &query.trigrams(), query.min_shared()).await?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    candidate_select()
+        .filter(person::Column::OrgId.eq(org_id))
+        .filter(person::Column::Id.is_in(ids))
+        .into_model()
+        .all(db.conn())
+        .await
 }
 
 /// Existing records that may be the same person, across the whole organisation (the caller

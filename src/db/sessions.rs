@@ -3,7 +3,6 @@
 
 use super::Db;
 use super::entities::session::{self, Column, Entity as Session};
-use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use time::OffsetDateTime;
 use tower_sessions::SessionStore;
@@ -91,17 +90,18 @@ impl SessionStore for DbSessionStore {
 
     async fn save(&self, record: &Record) -> Result<()> {
         let txn = self.db.begin_write().await.map_err(backend)?;
-        Session::insert(row(record)?)
-            .on_conflict(
-                OnConflict::column(Column::Id)
-                    .update_columns([Column::OrgId, Column::StaffId, Column::Data, Column::ExpiresAt])
-                    .to_owned(),
-            )
-            .exec_without_returning(&*txn)
+        // Only an existing row is updated: a session ended meanwhile (sign out everywhere, a
+        // password change) must not be brought back by a request that was still in flight.
+        let result = Session::update_many()
+            .set(row(record)?)
+            .filter(Column::Id.eq(record.id.to_string()))
+            .exec(&*txn)
             .await
             .map_err(backend)?;
         txn.commit().await.map_err(backend)?;
-        self.recent.put(record);
+        if result.rows_affected > 0 {
+            self.recent.put(record);
+        }
         Ok(())
     }
 

@@ -5,8 +5,9 @@ use super::{Db, Page, PageRequest, WriteError, WriteTxn};
 use crate::domain::codes::Role;
 use crate::domain::setup::ValidStaff;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, sea_query::Expr,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Expr, ExprTrait},
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -174,19 +175,29 @@ pub async fn set_password(
     Ok(())
 }
 
+/// Counts a failed sign-in in the database itself, so parallel guesses each count, and locks
+/// the account for as long as `lock_for` says; returns the count and the lock.
 pub async fn record_login_failure(
     txn: &WriteTxn,
     id: Uuid,
-    failed_logins: i32,
-    locked_until: Option<OffsetDateTime>,
-) -> Result<(), DbErr> {
+    lock_for: fn(i32) -> Option<time::Duration>,
+    now: OffsetDateTime,
+) -> Result<(i32, Option<OffsetDateTime>), DbErr> {
     staff::Entity::update_many()
-        .col_expr(staff::Column::FailedLogins, Expr::value(failed_logins))
-        .col_expr(staff::Column::LockedUntil, Expr::value(locked_until))
+        .col_expr(staff::Column::FailedLogins, Expr::col(staff::Column::FailedLogins).add(1))
         .filter(staff::Column::Id.eq(id))
         .exec(&**txn)
         .await?;
-    Ok(())
+    let failures = staff::Entity::find_by_id(id).one(&**txn).await?.map(|s| s.failed_logins).unwrap_or(1);
+    let locked_until = lock_for(failures).map(|d| now + d);
+    if locked_until.is_some() {
+        staff::Entity::update_many()
+            .col_expr(staff::Column::LockedUntil, Expr::value(locked_until))
+            .filter(staff::Column::Id.eq(id))
+            .exec(&**txn)
+            .await?;
+    }
+    Ok((failures, locked_until))
 }
 
 pub async fn record_login_success(txn: &WriteTxn, id: Uuid, now: OffsetDateTime) -> Result<(), DbErr> {

@@ -66,6 +66,18 @@ pub async fn revoke(
     Ok(result.rows_affected > 0)
 }
 
+/// Revokes every live token of a staff member (after an administrator resets their password).
+pub async fn revoke_all(txn: &WriteTxn, org_id: Uuid, staff_id: Uuid, now: OffsetDateTime) -> Result<u64, DbErr> {
+    let result = ApiToken::update_many()
+        .col_expr(Column::RevokedAt, Expr::value(now))
+        .filter(Column::OrgId.eq(org_id))
+        .filter(Column::StaffId.eq(staff_id))
+        .filter(Column::RevokedAt.is_null())
+        .exec(&**txn)
+        .await?;
+    Ok(result.rows_affected)
+}
+
 pub async fn mark_used(txn: &WriteTxn, id: Uuid, now: OffsetDateTime) -> Result<(), DbErr> {
     ApiToken::update_many()
         .col_expr(Column::LastUsedAt, Expr::value(now))

@@ -40,7 +40,9 @@ pub enum Query {
 
 impl Query {
     pub fn parse(raw: &str) -> Query {
-        let trimmed = raw.trim();
+        // Nobody types more than a name and a phone number; longer text only makes huge queries.
+        let bounded: String = raw.chars().take(100).collect();
+        let trimmed = bounded.trim();
         if trimmed.is_empty() {
             return Query::Empty;
         }

@@ -150,6 +150,10 @@ pub struct CodeForm {
 }
 
 pub async fn enable_two_factor(ctx: Ctx, CsrfForm(form): CsrfForm<CodeForm>) -> AppResult<Response> {
+    if ctx.account.totp_enabled {
+        // Replacing a second factor goes through turning it off, which asks for the password.
+        return Err(AppError::BadRequest("two-factor-already-on"));
+    }
     let pending: Option<String> = ctx.session.get(TOTP_PENDING_KEY).await.map_err(session_err)?;
     let now = ctx.state.clock.now();
     let Some(secret) = pending.filter(|s| auth::check_totp(s, &ctx.account.email, &form.code, now)) else {

@@ -534,7 +534,10 @@ pub async fn reset_password(ctx: Ctx, Path(id): Path<Uuid>, CsrfForm(_): CsrfFor
     let now = ctx.state.clock.now();
     let txn = ctx.state.db.begin_write().await?;
     db::staff::set_password(&txn, ctx.org.id, id, hash, true, now).await?;
-    db::audit::append(&txn, ctx.entry("staff.password-reset").record("staff", id), now).await?;
+    // A reset usually means the account may be in the wrong hands: its API tokens go too.
+    let revoked = db::tokens::revoke_all(&txn, ctx.org.id, id, now).await?;
+    let entry = ctx.entry("staff.password-reset").record("staff", id).detail(json!({ "tokens_revoked": revoked }));
+    db::audit::append(&txn, entry, now).await?;
     txn.commit().await?;
     db::sessions::delete_for_staff(&ctx.state.db, id).await?;
     let programs = db::org::staff_program_ids(ctx.state.db.conn(), ctx.org.id, id).await?;

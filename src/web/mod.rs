@@ -62,8 +62,9 @@ pub struct Ctx {
 pub fn client_ip(parts: &Parts, behind_proxy: bool) -> Option<String> {
     if behind_proxy {
         let forwarded = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
-        if let Some(first) = forwarded.and_then(|v| v.split(',').next()) {
-            return Some(first.trim().to_string());
+        // The last entry is the one our proxy added; earlier ones come from the client.
+        if let Some(last) = forwarded.and_then(|v| v.rsplit(',').next()) {
+            return Some(last.trim().to_string());
         }
     }
     parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string())
@@ -239,7 +240,15 @@ pub fn see_other(to: &str) -> axum::response::Response {
 /// Accepts only local paths as a post-sign-in destination (no open redirects).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        // Browsers drop tabs and line breaks from URLs, so "/\t/host" would become "//host".
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace()) =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -256,5 +265,21 @@ impl axum::extract::OptionalFromRequestParts<AppState> for Ctx {
             }
             Err(other) => Err(other),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(safe_next(Some("/people?q=a")), "/people?q=a");
+        for hostile in
+            ["//evil.example/", "https://evil.example/", "/\\evil.example", "/\t/evil.example", "/x\r\nSet-Cookie: a=b"]
+        {
+            assert_eq!(safe_next(Some(hostile)), "/", "{hostile:?}");
+        }
+        assert_eq!(safe_next(None), "/");
     }
 }

@@ -39,14 +39,27 @@ pub trait PersonView {
     fn record_number_text(&self) -> String;
 }
 
+/// "Preferred (Legal) Family" when the person goes by another name, else "Given Family".
+fn person_display_name(given: &str, family: &str, preferred: Option<&str>) -> String {
+    match preferred {
+        Some(p) if p != given => format!("{p} ({given}) {family}"),
+        _ => format!("{given} {family}"),
+    }
+}
+
 impl PersonView for person::Model {
     fn display_name(&self) -> String {
-        match &self.preferred_name {
-            Some(p) if p != &self.legal_given_name => {
-                format!("{} ({}) {}", p, self.legal_given_name, self.legal_family_name)
-            }
-            _ => format!("{} {}", self.legal_given_name, self.legal_family_name),
-        }
+        person_display_name(&self.legal_given_name, &self.legal_family_name, self.preferred_name.as_deref())
+    }
+
+    fn record_number_text(&self) -> String {
+        format_record_number(self.record_number)
+    }
+}
+
+impl PersonView for db::people::RecentPerson {
+    fn display_name(&self) -> String {
+        person_display_name(&self.legal_given_name, &self.legal_family_name, self.preferred_name.as_deref())
     }
 
     fn record_number_text(&self) -> String {
@@ -476,6 +489,7 @@ pub async fn update_person(
         Err(AppError::Conflict) => {
             // Keep what this user typed, show what the other person saved, and let them decide.
             let current = db::people::get(ctx.state.db.conn(), ctx.org.id, id).await?.ok_or(AppError::NotFound)?;
+            records::record(&ctx.state, ctx.entry("person.view").record("person", id)).await?;
             let mut page = person_form(&ctx, Some(current.clone()), person, &FieldErrors::new()).await?;
             page.version = current.version;
             page.conflict = Some(current);

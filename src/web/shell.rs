@@ -5,7 +5,6 @@ use super::{CsrfForm, Ctx, FLASH_KEY, csrf_token, session_err};
 use crate::access::{self, Action, PersonScope, Reach};
 use crate::app::AppState;
 use crate::db;
-use crate::db::entities::person;
 use crate::domain::FieldErrors;
 use crate::domain::codes::{Country, Role, UiLanguage};
 use crate::error::AppResult;
@@ -33,6 +32,18 @@ pub async fn push_flash(session: &Session, kind: &'static str, text: String) -> 
     session.insert(FLASH_KEY, list).await.map_err(session_err)
 }
 
+/// Messages left by the previous request. Removing marks a session changed (and saved), so only
+/// remove when there is something to take: most pages then cost no session write.
+async fn take_flash(session: &Session) -> AppResult<Vec<Flash>> {
+    match session.get::<Vec<Flash>>(FLASH_KEY).await.map_err(session_err)? {
+        Some(list) => {
+            session.remove::<Vec<Flash>>(FLASH_KEY).await.map_err(session_err)?;
+            Ok(list)
+        }
+        None => Ok(Vec::new()),
+    }
+}
+
 /// What the header shows about the signed-in person.
 pub struct ShellUser {
     pub name: String,
@@ -57,7 +68,7 @@ pub struct Shell {
 
 impl Shell {
     pub async fn for_user(ctx: &Ctx) -> AppResult<Shell> {
-        let flash: Vec<Flash> = ctx.session.remove(FLASH_KEY).await.map_err(session_err)?.unwrap_or_default();
+        let flash = take_flash(&ctx.session).await?;
         let a = &ctx.actor;
         let user = ShellUser {
             name: ctx.account.display_name.clone(),
@@ -97,7 +108,7 @@ impl Shell {
                 None => org.as_ref().and_then(|o| UiLanguage::parse(&o.default_language)).unwrap_or(UiLanguage::En),
             },
         };
-        let flash: Vec<Flash> = session.remove(FLASH_KEY).await.map_err(session_err)?.unwrap_or_default();
+        let flash = take_flash(session).await?;
         let country = org.as_ref().and_then(|o| Country::parse(&o.country)).unwrap_or(Country::Us);
         Ok(Shell {
             tr: Tr::new(lang),
@@ -170,7 +181,7 @@ impl FormErrors {
 pub struct HomePage {
     pub shell: Shell,
     pub caseload_total: u64,
-    pub recent: Vec<person::Model>,
+    pub recent: Vec<db::people::RecentPerson>,
     pub missing_emergency: u64,
     pub missing_preferences: u64,
     pub setup: Option<SetupSummary>,
@@ -189,11 +200,10 @@ pub async fn home(ctx: Ctx) -> AppResult<HomePage> {
     let scope = access::person_scope(&ctx.actor);
     let db = &ctx.state.db;
     let org_id = ctx.org.id;
-    let (caseload_total, recent, (missing_emergency, missing_preferences)) = if scope == PersonScope::Nobody {
-        (0, Vec::new(), (0, 0))
+    let overview = if scope == PersonScope::Nobody {
+        db::people::HomeOverview { total: 0, no_emergency: 0, no_preferences: 0, recent: Vec::new() }
     } else {
-        let (total, no_emergency, no_preferences) = db::people::caseload_summary(db, org_id, &scope).await?;
-        (total, db::people::recently_updated(db, org_id, &scope, 8).await?, (no_emergency, no_preferences))
+        db::people::home_overview(db, org_id, &scope, 8).await?
     };
     let setup = if ctx.actor.has(Role::Administrator) {
         Some(SetupSummary {
@@ -208,10 +218,10 @@ pub async fn home(ctx: Ctx) -> AppResult<HomePage> {
     };
     Ok(HomePage {
         shell: ctx.shell().await?,
-        caseload_total,
-        recent,
-        missing_emergency,
-        missing_preferences,
+        caseload_total: overview.total,
+        recent: overview.recent,
+        missing_emergency: overview.no_emergency,
+        missing_preferences: overview.no_preferences,
         setup,
         is_quality_lead: ctx.actor.has(Role::QualityLead),
     })

@@ -144,10 +144,8 @@ impl LoginRetry<'_> {
 
 async fn record_failure(state: &AppState, account: &staff::Model, ip: &ClientIp, step: &str) -> AppResult<()> {
     let now = state.clock.now();
-    let failures = account.failed_logins + 1;
-    let locked_until = auth::lockout_for(failures).map(|d| now + d);
     let txn = state.db.begin_write().await?;
-    db::staff::record_login_failure(&txn, account.id, failures, locked_until).await?;
+    let (failures, locked_until) = db::staff::record_login_failure(&txn, account.id, auth::lockout_for, now).await?;
     let mut entry = signin_entry(account.org_id, "signin.failure", ip, Some(account)).outcome(Outcome::Failure);
     entry.detail =
         serde_json::json!({ "step": step, "consecutive_failures": failures, "locked": locked_until.is_some() });

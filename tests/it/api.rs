@@ -171,6 +171,20 @@ async fn a_revoked_token_stops_working() {
 }
 
 #[tokio::test]
+async fn a_password_reset_by_an_administrator_revokes_api_tokens() {
+    let app = TestApp::spawn().await;
+    let mut coach = app.signed_in("coach@demo.example").await;
+    let token = coach.create_token("laptop").await;
+    coach.api(Method::GET, "/api/v1/people", &token, None).await.assert_status(StatusCode::OK);
+    let account = mainstay::db::staff::by_email(&app.db, "coach@demo.example").await.unwrap().unwrap();
+    let mut admin = app.signed_in("admin@demo.example").await;
+    admin.get(&format!("/admin/staff/{}", account.id)).await;
+    admin.post(&format!("/admin/staff/{}/reset-password", account.id), &[]).await.assert_status(StatusCode::OK);
+    coach.api(Method::GET, "/api/v1/people", &token, None).await.assert_status(StatusCode::UNAUTHORIZED);
+    coach.get("/").await.assert_redirect_to("/login?next=%2F");
+}
+
+#[tokio::test]
 async fn administrators_manage_set_up_over_the_api() {
     let app = TestApp::spawn().await;
     let mut admin = app.signed_in("admin@demo.example").await;
