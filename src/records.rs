@@ -60,7 +60,7 @@ pub async fn list(state: &AppState, actor: &Actor, query: &str, page: PageReques
     };
     let action = if query.trim().is_empty() { "person.list" } else { "person.search" };
     let entry = actor_entry(actor, action).detail(json!({ "results": result.items.len() }));
-    db::audit::append_now(db, entry, state.clock.now()).await?;
+    db::audit::append_soon(db, entry, state.clock.now()).await?;
     Ok(result)
 }
 

@@ -14,7 +14,9 @@ use crate::{auth, records};
 use serde_json::json;
 use uuid::Uuid;
 
-async fn require(state: &AppState, actor: &Actor, action: Action) -> AppResult<()> {
+/// Refuses (and records) unless the actor may take `action`; callers check before validating, so a
+/// refused caller learns nothing from validation messages.
+pub async fn require(state: &AppState, actor: &Actor, action: Action) -> AppResult<()> {
     if access::allows(actor, action, Reach::Outside) {
         return Ok(());
     }

@@ -312,7 +312,8 @@ async fn add_household_member(
     ApiJson(body): ApiJson<HouseholdMemberInput>,
 ) -> AppResult<(StatusCode, Json<HouseholdMemberOut>)> {
     records::open(&state, &actor, id, Action::EditPerson).await?;
-    let today = state.clock.today();
+    let org = crate::db::org::get(state.db.conn(), actor.org_id).await?.ok_or(AppError::NotFound)?;
+    let today = crate::app::local_date(&org.time_zone, state.clock.now());
     let valid = body.parse(today).map_err(AppError::Invalid)?;
     let member = records::add_household_member(&state, &actor, id, &valid).await?;
     Ok((StatusCode::CREATED, Json(member.into())))

@@ -1,7 +1,7 @@
 //! Organisation, programs, sites and staff over JSON.
 
 use super::{ApiActor, ApiJson};
-use crate::access::{self, Action, Reach};
+use crate::access::Action;
 use crate::app::AppState;
 use crate::db::entities::{organisation, program, site, staff};
 use crate::db::{self, Page, PageRequest};
@@ -95,6 +95,7 @@ async fn update_organisation(
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<Versioned<OrganisationInput>>,
 ) -> AppResult<Json<OrganisationOut>> {
+    setup::require(&state, &actor, Action::ConfigureOrganisation).await?;
     let valid = body.data.parse().map_err(AppError::Invalid)?;
     setup::update_organisation(&state, &actor, body.version, &valid).await?;
     get_organisation(State(state), ApiActor(actor)).await
@@ -144,6 +145,7 @@ async fn create_program(
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<ProgramInput>,
 ) -> AppResult<(StatusCode, Json<ProgramOut>)> {
+    setup::require(&state, &actor, Action::ConfigureOrganisation).await?;
     let valid = body.parse().map_err(AppError::Invalid)?;
     let created = setup::save_program(&state, &actor, None, 0, &valid).await?;
     Ok((StatusCode::CREATED, Json(created.into())))
@@ -167,6 +169,7 @@ async fn update_program(
     ApiJson(body): ApiJson<Versioned<ProgramInput>>,
 ) -> AppResult<Json<ProgramOut>> {
     db::org::program(&state.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+    setup::require(&state, &actor, Action::ConfigureOrganisation).await?;
     let valid = body.data.parse().map_err(AppError::Invalid)?;
     Ok(Json(setup::save_program(&state, &actor, Some(id), body.version, &valid).await?.into()))
 }
@@ -217,6 +220,7 @@ async fn create_site(
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<SiteInput>,
 ) -> AppResult<(StatusCode, Json<SiteOut>)> {
+    setup::require(&state, &actor, Action::ConfigureOrganisation).await?;
     let valid = body.parse().map_err(AppError::Invalid)?;
     Ok((StatusCode::CREATED, Json(setup::save_site(&state, &actor, None, 0, &valid).await?.into())))
 }
@@ -239,6 +243,7 @@ async fn update_site(
     ApiJson(body): ApiJson<Versioned<SiteInput>>,
 ) -> AppResult<Json<SiteOut>> {
     db::org::site(&state.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+    setup::require(&state, &actor, Action::ConfigureOrganisation).await?;
     let valid = body.data.parse().map_err(AppError::Invalid)?;
     Ok(Json(setup::save_site(&state, &actor, Some(id), body.version, &valid).await?.into()))
 }
@@ -277,8 +282,8 @@ async fn staff_out(state: &AppState, s: staff::Model) -> AppResult<StaffOut> {
     })
 }
 
-fn require_view_staff(actor: &crate::access::Actor) -> AppResult<()> {
-    if access::allows(actor, Action::ViewStaff, Reach::Outside) { Ok(()) } else { Err(AppError::Forbidden) }
+async fn require_view_staff(state: &AppState, actor: &crate::access::Actor) -> AppResult<()> {
+    setup::require(state, actor, Action::ViewStaff).await
 }
 
 #[derive(Serialize, ToSchema)]
@@ -296,7 +301,7 @@ async fn list_staff(
     ApiActor(actor): ApiActor,
     Query(page): Query<PageRequest>,
 ) -> AppResult<Json<StaffPage>> {
-    require_view_staff(&actor)?;
+    require_view_staff(&state, &actor).await?;
     let found: Page<staff::Model> = db::staff::list(&state.db, actor.org_id, page).await?;
     let mut items = Vec::with_capacity(found.items.len());
     for s in found.items {
@@ -312,6 +317,7 @@ async fn create_staff(
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<StaffInput>,
 ) -> AppResult<(StatusCode, Json<StaffOut>)> {
+    setup::require(&state, &actor, Action::ManageStaff).await?;
     let valid = body.parse().map_err(AppError::Invalid)?;
     let (created, temporary) = setup::create_staff(&state, &actor, &valid).await?;
     let mut out = staff_out(&state, created).await?;
@@ -325,7 +331,7 @@ async fn get_staff(
     ApiActor(actor): ApiActor,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<StaffOut>> {
-    require_view_staff(&actor)?;
+    require_view_staff(&state, &actor).await?;
     let s = db::staff::get(state.db.conn(), actor.org_id, id).await?.ok_or(AppError::NotFound)?;
     Ok(Json(staff_out(&state, s).await?))
 }
@@ -339,6 +345,7 @@ async fn update_staff(
     ApiJson(body): ApiJson<Versioned<StaffInput>>,
 ) -> AppResult<Json<StaffOut>> {
     db::staff::get(state.db.conn(), actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+    setup::require(&state, &actor, Action::ManageStaff).await?;
     let valid = body.data.parse().map_err(AppError::Invalid)?;
     setup::update_staff(&state, &actor, id, body.version, &valid).await?;
     get_staff(State(state), ApiActor(actor), Path(id)).await

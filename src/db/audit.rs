@@ -126,6 +126,12 @@ impl AuditQueue {
         AuditQueue { sender }
     }
 
+    /// Queues without waiting for the commit (see `append_soon`).
+    fn submit_soon(&self, entry: Entry, now: OffsetDateTime) -> Result<(), DbErr> {
+        let (done, _ignored) = oneshot::channel();
+        self.sender.try_send((entry, now, done)).map_err(|_| DbErr::Custom("the audit queue is full".into()))
+    }
+
     async fn submit(&self, entry: Entry, now: OffsetDateTime) -> Result<(), DbErr> {
         let (done, wait) = oneshot::channel();
         let closed = || DbErr::Custom("the audit writer has stopped".into());
@@ -145,6 +151,20 @@ async fn write_batch(db: &Db, events: Vec<(Entry, OffsetDateTime)>) -> Result<()
 pub async fn append_now(db: &Db, entry: Entry, now: OffsetDateTime) -> Result<(), DbErr> {
     match db.audit_queue() {
         Some(queue) => queue.submit(entry, now).await,
+        None => write_batch(db, vec![(entry, now)]).await,
+    }
+}
+
+/// Queues an event that names no person (a list or search: who, when, how many results) and
+/// returns at once; it is committed with the next batch, within milliseconds. Views and changes of
+/// a record never use this: they wait for their event to be durable.
+pub async fn append_soon(db: &Db, entry: Entry, now: OffsetDateTime) -> Result<(), DbErr> {
+    match db.audit_queue() {
+        Some(queue) => match queue.submit_soon(entry.clone(), now) {
+            Ok(()) => Ok(()),
+            // Under a burst the queue may be full: then wait like any other event.
+            Err(_) => queue.submit(entry, now).await,
+        },
         None => write_batch(db, vec![(entry, now)]).await,
     }
 }

@@ -572,6 +572,7 @@ pub struct AuditPage {
     pub shell: Shell,
     pub events: Page<audit_event::Model>,
     pub filter: AuditQuery,
+    pub errors: FormErrors,
     pub staff: Vec<staff::Model>,
     pub tz: String,
 }
@@ -630,6 +631,7 @@ pub async fn list_audit(ctx: Ctx, Query(q): Query<AuditQuery>) -> AppResult<Audi
     let page = PageRequest { page: q.page.unwrap_or(1), per_page: 50 };
     let events = db::audit::list(&ctx.state.db, ctx.org.id, &filter, page).await?;
     Ok(AuditPage {
+        errors: FormErrors::new(&ctx.tr, &errors),
         staff: db::staff::active(&ctx.state.db, ctx.org.id).await?,
         tz: ctx.org.time_zone.clone(),
         shell: ctx.shell().await?,

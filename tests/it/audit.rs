@@ -59,7 +59,7 @@ async fn administrators_filter_the_audit_log() {
     let failures = admin.get("/admin/audit?action=signin.failure").await;
     failures.assert_contains("1 event").assert_lacks("<code>signin.success</code>");
     let bad_date = admin.get("/admin/audit?from=not-a-date").await;
-    bad_date.assert_status(StatusCode::OK);
+    bad_date.assert_status(StatusCode::OK).assert_contains("Enter a real date");
 }
 
 #[tokio::test]
