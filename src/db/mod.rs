@@ -101,8 +101,6 @@ impl Db {
                         .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
                         .busy_timeout(Duration::from_secs(15))
                         .pragma("cache_size", "-16000")
-                        // Reads come from the OS page cache without a system call per page.
-                        .pragma("mmap_size", "268435456")
                 });
                 let mut write_options = options.clone();
                 write_options.max_connections(1).min_connections(1);
