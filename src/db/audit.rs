@@ -93,14 +93,51 @@ fn chained_row(entry: Entry, seq: i64, prev_hash: String, now: OffsetDateTime) -
     }
 }
 
-type Pending = (Entry, OffsetDateTime, oneshot::Sender<Result<(), String>>);
+/// An event, and where to report its commit when the caller waits for it.
+type Pending = (Entry, OffsetDateTime, Option<oneshot::Sender<Result<(), String>>>);
 
-/// Group commit for events that stand alone (views, searches, sign-ins): concurrent requests'
-/// events share one transaction, and each request still waits until its event is durable, so a
-/// record is never shown without its view being logged.
+/// Events that stand alone (views, searches, sign-ins) go through one writer task, which commits
+/// concurrent requests' events together. A caller that waits (a record view, a refusal, a
+/// sign-in) is answered after its event is durable, so a record is never shown without its view
+/// being logged.
 #[derive(Clone, Debug)]
 pub struct AuditQueue {
     sender: mpsc::Sender<Pending>,
+}
+
+/// How long events nobody waits for may gather before they are committed. Every commit makes
+/// SQLite's readers drop their page caches, so fewer, larger commits keep reads fast.
+const GATHER_FOR: std::time::Duration = std::time::Duration::from_millis(25);
+const BATCH: usize = 512;
+
+fn drain(receiver: &mut mpsc::Receiver<Pending>, batch: &mut Vec<Pending>) {
+    while batch.len() < BATCH {
+        match receiver.try_recv() {
+            Ok(next) => batch.push(next),
+            Err(_) => break,
+        }
+    }
+}
+
+/// Waits for more events until the deadline, a waiting caller's event, or a full batch.
+async fn gather(receiver: &mut mpsc::Receiver<Pending>, batch: &mut Vec<Pending>) {
+    let deadline = tokio::time::sleep(GATHER_FOR);
+    tokio::pin!(deadline);
+    while batch.len() < BATCH {
+        tokio::select! {
+            _ = &mut deadline => break,
+            next = receiver.recv() => match next {
+                Some(pending) => {
+                    let waited_for = pending.2.is_some();
+                    batch.push(pending);
+                    if waited_for {
+                        break;
+                    }
+                }
+                None => break,
+            },
+        }
+    }
 }
 
 impl AuditQueue {
@@ -110,14 +147,21 @@ impl AuditQueue {
         tokio::spawn(async move {
             while let Some(first) = receiver.recv().await {
                 let mut batch = vec![first];
-                while batch.len() < 512 {
-                    match receiver.try_recv() {
-                        Ok(next) => batch.push(next),
-                        Err(_) => break,
-                    }
+                drain(&mut receiver, &mut batch);
+                if batch.iter().all(|pending| pending.2.is_none()) {
+                    gather(&mut receiver, &mut batch).await;
+                    drain(&mut receiver, &mut batch);
                 }
-                let (events, waiters): (Vec<_>, Vec<_>) = batch.into_iter().map(|(e, at, w)| ((e, at), w)).unzip();
+                let mut events = Vec::with_capacity(batch.len());
+                let mut waiters = Vec::new();
+                for (entry, at, waiter) in batch {
+                    events.push((entry, at));
+                    waiters.extend(waiter);
+                }
                 let result = write_batch(&db, events).await.map_err(|e| e.to_string());
+                if let Err(e) = &result {
+                    tracing::error!(error = %e, "could not write audit events");
+                }
                 for waiter in waiters {
                     let _ = waiter.send(result.clone());
                 }
@@ -128,14 +172,13 @@ impl AuditQueue {
 
     /// Queues without waiting for the commit (see `append_soon`).
     fn submit_soon(&self, entry: Entry, now: OffsetDateTime) -> Result<(), DbErr> {
-        let (done, _ignored) = oneshot::channel();
-        self.sender.try_send((entry, now, done)).map_err(|_| DbErr::Custom("the audit queue is full".into()))
+        self.sender.try_send((entry, now, None)).map_err(|_| DbErr::Custom("the audit queue is full".into()))
     }
 
     async fn submit(&self, entry: Entry, now: OffsetDateTime) -> Result<(), DbErr> {
         let (done, wait) = oneshot::channel();
         let closed = || DbErr::Custom("the audit writer has stopped".into());
-        self.sender.send((entry, now, done)).await.map_err(|_| closed())?;
+        self.sender.send((entry, now, Some(done))).await.map_err(|_| closed())?;
         wait.await.map_err(|_| closed())?.map_err(DbErr::Custom)
     }
 }

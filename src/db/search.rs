@@ -64,34 +64,107 @@ pub async fn search(
     limit: usize,
 ) -> Result<Vec<person::Model>, DbErr> {
     let query = Query::parse(raw);
-    let order: Vec<Uuid> = match &query {
+    match &query {
         Query::Empty => return Ok(Vec::new()),
         Query::RecordNumber(n) => return by_record_number(db, org_id, scope, *n).await,
         Query::Id(id) => return by_id_in_scope(db, org_id, scope, *id).await,
-        Query::Phone(digits) => {
-            let mut found: Vec<Candidate> = candidates_for(db, org_id, scope, &query)
-                .await?
-                .into_iter()
-                .filter(|c| c.phone_digits.as_deref().is_some_and(|d| d.contains(digits.as_str())))
-                .collect();
-            found.sort_by(by_name);
-            found.into_iter().take(limit).map(|c| c.id).collect()
-        }
-        Query::Name(name) => {
-            let mut scored: Vec<(f64, Candidate)> = candidates_for(db, org_id, scope, &query)
-                .await?
-                .into_iter()
-                .map(|c| (name_score(name, &c.names()), c))
-                .filter(|(score, _)| *score >= MIN_NAME_SCORE)
-                .collect();
-            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| by_name(&a.1, &b.1)));
-            scored.into_iter().take(limit).map(|(_, c)| c.id).collect()
-        }
-    };
+        Query::Phone(_) | Query::Name(_) => {}
+    }
+    // A typical caseload comes back whole in one query and is ranked as it is.
+    if let Some(whole) = whole_caseload(db, org_id, scope).await? {
+        return Ok(rank(&query, whole, limit));
+    }
+    let order: Vec<Uuid> =
+        rank(&query, candidates_for(db, org_id, scope, &query).await?, limit).into_iter().map(|c| c.id).collect();
     // Whole records only for the people shown, in ranking order.
     let mut people = by_ids(db, org_id, order.clone()).await?;
     people.sort_by_key(|p| order.iter().position(|id| *id == p.id));
     Ok(people)
+}
+
+/// Caseloads up to this size are read whole (all columns) in one query.
+const WHOLE_CASELOAD: u64 = 300;
+
+async fn whole_caseload(db: &Db, org_id: Uuid, scope: &PersonScope) -> Result<Option<Vec<person::Model>>, DbErr> {
+    let (PersonScope::Enrolled { .. }, Some(condition)) = (scope, scope_condition(org_id, scope)) else {
+        return Ok(None);
+    };
+    let people = person::Entity::find()
+        .filter(person::Column::OrgId.eq(org_id))
+        .filter(condition)
+        .limit(WHOLE_CASELOAD + 1)
+        .all(db.conn())
+        .await?;
+    Ok((people.len() as u64 <= WHOLE_CASELOAD).then_some(people))
+}
+
+/// What ranking reads of a person, from a whole record or from a names-only row.
+trait Rankable {
+    fn given(&self) -> &str;
+    fn family(&self) -> &str;
+    fn preferred(&self) -> Option<&str>;
+    fn phone_digits(&self) -> Option<&str>;
+}
+
+impl Rankable for person::Model {
+    fn given(&self) -> &str {
+        &self.legal_given_name
+    }
+    fn family(&self) -> &str {
+        &self.legal_family_name
+    }
+    fn preferred(&self) -> Option<&str> {
+        self.preferred_name.as_deref()
+    }
+    fn phone_digits(&self) -> Option<&str> {
+        self.phone_digits.as_deref()
+    }
+}
+
+impl Rankable for Candidate {
+    fn given(&self) -> &str {
+        &self.legal_given_name
+    }
+    fn family(&self) -> &str {
+        &self.legal_family_name
+    }
+    fn preferred(&self) -> Option<&str> {
+        self.preferred_name.as_deref()
+    }
+    fn phone_digits(&self) -> Option<&str> {
+        self.phone_digits.as_deref()
+    }
+}
+
+fn by_name<T: Rankable>(a: &T, b: &T) -> std::cmp::Ordering {
+    a.family().cmp(b.family()).then_with(|| a.given().cmp(b.given()))
+}
+
+/// Phone queries: everyone whose number contains the digits, by name. Name queries: the best
+/// matches first, those under the threshold left out.
+fn rank<T: Rankable>(query: &Query, people: Vec<T>, limit: usize) -> Vec<T> {
+    match query {
+        Query::Phone(digits) => {
+            let mut found: Vec<T> =
+                people.into_iter().filter(|p| p.phone_digits().is_some_and(|d| d.contains(digits.as_str()))).collect();
+            found.sort_by(by_name);
+            found.truncate(limit);
+            found
+        }
+        Query::Name(name) => {
+            let mut scored: Vec<(f64, T)> = people
+                .into_iter()
+                .map(|p| {
+                    let names = CandidateNames { given: p.given(), family: p.family(), preferred: p.preferred() };
+                    (name_score(name, &names), p)
+                })
+                .filter(|(score, _)| *score >= MIN_NAME_SCORE)
+                .collect();
+            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| by_name(&a.1, &b.1)));
+            scored.into_iter().take(limit).map(|(_, p)| p).collect()
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// What ranking needs of a person.
@@ -102,20 +175,6 @@ struct Candidate {
     legal_family_name: String,
     preferred_name: Option<String>,
     phone_digits: Option<String>,
-}
-
-impl Candidate {
-    fn names(&self) -> CandidateNames<'_> {
-        CandidateNames {
-            given: &self.legal_given_name,
-            family: &self.legal_family_name,
-            preferred: self.preferred_name.as_deref(),
-        }
-    }
-}
-
-fn by_name(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
-    a.legal_family_name.cmp(&b.legal_family_name).then_with(|| a.legal_given_name.cmp(&b.legal_given_name))
 }
 
 fn candidate_select() -> sea_orm::Select<person::Entity> {

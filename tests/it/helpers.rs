@@ -92,6 +92,18 @@ impl TestApp {
             .collect()
     }
 
+    /// Whether an event with this action is committed within two seconds (list and search events
+    /// are committed in gathered batches, without the request waiting).
+    pub async fn audit_soon_contains(&self, action: &str) -> bool {
+        for _ in 0..200 {
+            if self.audit_actions().await.iter().any(|(a, _)| a == action) {
+                return true;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        false
+    }
+
     /// A person on the given worker's caseload (by e-mail), for access tests.
     pub async fn person_of(&self, worker_email: &str) -> uuid::Uuid {
         use mainstay::db::entities::{enrolment, staff};
