@@ -48,7 +48,8 @@ pub async fn open(state: &AppState, actor: &Actor, id: Uuid, action: Action) -> 
 }
 
 /// Records a list or search of people (which people were shown is not logged, only the count).
-pub async fn list(state: &AppState, actor: &Actor, query: &str, page: PageRequest) -> AppResult<Page<person::Model>> {
+/// Ids of the people a list or search shows, in order; the caller loads what it displays.
+pub async fn list(state: &AppState, actor: &Actor, query: &str, page: PageRequest) -> AppResult<Page<Uuid>> {
     let scope = access::person_scope(actor);
     let db = &state.db;
     let result = if query.trim().is_empty() {

@@ -155,7 +155,11 @@ async fn list_people(
         page: found.page,
         per_page: found.per_page,
         total: found.total,
-        items: found.items.into_iter().map(Into::into).collect(),
+        items: crate::db::people::in_order(&state.db, actor.org_id, &found.items)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
     }))
 }
 

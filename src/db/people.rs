@@ -46,12 +46,70 @@ pub async fn get(db: &impl ConnectionTrait, org_id: Uuid, id: Uuid) -> Result<Op
     person::Entity::find_by_id(id).filter(person::Column::OrgId.eq(org_id)).one(db).await
 }
 
-pub async fn by_record_number(db: &Db, org_id: Uuid, scope: &PersonScope, n: i64) -> Result<Vec<person::Model>, DbErr> {
-    scoped(org_id, scope).filter(person::Column::RecordNumber.eq(n)).all(db.conn()).await
+pub async fn by_record_number(db: &Db, org_id: Uuid, scope: &PersonScope, n: i64) -> Result<Vec<Uuid>, DbErr> {
+    scoped(org_id, scope)
+        .filter(person::Column::RecordNumber.eq(n))
+        .select_only()
+        .column(person::Column::Id)
+        .into_tuple()
+        .all(db.conn())
+        .await
 }
 
-pub async fn by_id_in_scope(db: &Db, org_id: Uuid, scope: &PersonScope, id: Uuid) -> Result<Vec<person::Model>, DbErr> {
-    scoped(org_id, scope).filter(person::Column::Id.eq(id)).all(db.conn()).await
+pub async fn by_id_in_scope(db: &Db, org_id: Uuid, scope: &PersonScope, id: Uuid) -> Result<Vec<Uuid>, DbErr> {
+    scoped(org_id, scope)
+        .filter(person::Column::Id.eq(id))
+        .select_only()
+        .column(person::Column::Id)
+        .into_tuple()
+        .all(db.conn())
+        .await
+}
+
+/// Whole records for `ids`, in the order given.
+pub async fn in_order(db: &Db, org_id: Uuid, ids: &[Uuid]) -> Result<Vec<person::Model>, DbErr> {
+    let mut people = by_ids(db, org_id, ids.to_vec()).await?;
+    people.sort_by_key(|p| ids.iter().position(|id| *id == p.id));
+    Ok(people)
+}
+
+/// What a list of people shows: name, record number, birth date, phone.
+#[derive(Clone, Debug, sea_orm::FromQueryResult)]
+pub struct PersonSummary {
+    pub id: Uuid,
+    pub record_number: i64,
+    pub legal_given_name: String,
+    pub legal_family_name: String,
+    pub preferred_name: Option<String>,
+    pub date_of_birth: Option<time::Date>,
+    pub phone: Option<String>,
+}
+
+const SUMMARY_COLUMNS: [person::Column; 7] = [
+    person::Column::Id,
+    person::Column::RecordNumber,
+    person::Column::LegalGivenName,
+    person::Column::LegalFamilyName,
+    person::Column::PreferredName,
+    person::Column::DateOfBirth,
+    person::Column::Phone,
+];
+
+/// List rows for `ids`, in the order given (cheaper to read than whole records).
+pub async fn summaries(db: &Db, org_id: Uuid, ids: &[Uuid]) -> Result<Vec<PersonSummary>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut rows: Vec<PersonSummary> = person::Entity::find()
+        .select_only()
+        .columns(SUMMARY_COLUMNS)
+        .filter(person::Column::OrgId.eq(org_id))
+        .filter(person::Column::Id.is_in(ids.to_vec()))
+        .into_model()
+        .all(db.conn())
+        .await?;
+    rows.sort_by_key(|p| ids.iter().position(|id| *id == p.id));
+    Ok(rows)
 }
 
 pub async fn by_ids(db: &Db, org_id: Uuid, ids: Vec<Uuid>) -> Result<Vec<person::Model>, DbErr> {
@@ -65,29 +123,21 @@ pub async fn by_ids(db: &Db, org_id: Uuid, ids: Vec<Uuid>) -> Result<Vec<person:
         .await
 }
 
-/// People the scope allows, by family then given name.
-pub async fn list(db: &Db, org_id: Uuid, scope: &PersonScope, page: PageRequest) -> Result<Page<person::Model>, DbErr> {
+/// Ids of the people the scope allows, by family then given name, one page.
+pub async fn list(db: &Db, org_id: Uuid, scope: &PersonScope, page: PageRequest) -> Result<Page<Uuid>, DbErr> {
     let page = page.clamp();
-    let query = scoped(org_id, scope);
-    let total = query.clone().count(db.conn()).await?;
-    let items = query
+    let total = scoped(org_id, scope).count(db.conn()).await?;
+    let items = scoped(org_id, scope)
         .order_by_asc(person::Column::LegalFamilyName)
         .order_by_asc(person::Column::LegalGivenName)
         .offset(page.offset())
         .limit(page.per_page)
+        .select_only()
+        .column(person::Column::Id)
+        .into_tuple()
         .all(db.conn())
         .await?;
     Ok(Page { items, page: page.page, per_page: page.per_page, total })
-}
-
-/// A person as listed on the home page.
-#[derive(Clone, Debug)]
-pub struct RecentPerson {
-    pub id: Uuid,
-    pub record_number: i64,
-    pub legal_given_name: String,
-    pub legal_family_name: String,
-    pub preferred_name: Option<String>,
 }
 
 /// The home page's figures: people in scope, how many lack an emergency contact or contact
@@ -96,7 +146,7 @@ pub struct HomeOverview {
     pub total: u64,
     pub no_emergency: u64,
     pub no_preferences: u64,
-    pub recent: Vec<RecentPerson>,
+    pub recent: Vec<PersonSummary>,
 }
 
 #[derive(sea_orm::FromQueryResult)]
@@ -106,6 +156,8 @@ struct OverviewRow {
     legal_given_name: String,
     legal_family_name: String,
     preferred_name: Option<String>,
+    date_of_birth: Option<time::Date>,
+    phone: Option<String>,
     total: i64,
     no_emergency: Option<i64>,
     no_preferences: Option<i64>,
@@ -115,7 +167,7 @@ pub async fn home_overview(db: &Db, org_id: Uuid, scope: &PersonScope, recent: u
     use person::Column as C;
     let rows: Vec<OverviewRow> = scoped(org_id, scope)
         .select_only()
-        .columns([C::Id, C::RecordNumber, C::LegalGivenName, C::LegalFamilyName, C::PreferredName])
+        .columns(SUMMARY_COLUMNS)
         .column_as(Expr::cust("COUNT(*) OVER ()"), "total")
         .column_as(Expr::cust("SUM(CASE WHEN emergency_phone IS NULL THEN 1 ELSE 0 END) OVER ()"), "no_emergency")
         .column_as(
@@ -135,12 +187,14 @@ pub async fn home_overview(db: &Db, org_id: Uuid, scope: &PersonScope, recent: u
         no_preferences: count(first.and_then(|r| r.no_preferences)),
         recent: rows
             .into_iter()
-            .map(|r| RecentPerson {
+            .map(|r| PersonSummary {
                 id: r.id,
                 record_number: r.record_number,
                 legal_given_name: r.legal_given_name,
                 legal_family_name: r.legal_family_name,
                 preferred_name: r.preferred_name,
+                date_of_birth: r.date_of_birth,
+                phone: r.phone,
             })
             .collect(),
     })

@@ -56,13 +56,7 @@ async fn candidates(
 const SMALL_SCOPE: u64 = 2000;
 
 /// People matching the query, best first. Typos are forgiven; only people in scope are returned.
-pub async fn search(
-    db: &Db,
-    org_id: Uuid,
-    scope: &PersonScope,
-    raw: &str,
-    limit: usize,
-) -> Result<Vec<person::Model>, DbErr> {
+pub async fn search(db: &Db, org_id: Uuid, scope: &PersonScope, raw: &str, limit: usize) -> Result<Vec<Uuid>, DbErr> {
     let query = Query::parse(raw);
     match &query {
         Query::Empty => return Ok(Vec::new()),
@@ -70,55 +64,16 @@ pub async fn search(
         Query::Id(id) => return by_id_in_scope(db, org_id, scope, *id).await,
         Query::Phone(_) | Query::Name(_) => {}
     }
-    // A typical caseload comes back whole in one query and is ranked as it is.
-    if let Some(whole) = whole_caseload(db, org_id, scope).await? {
-        return Ok(rank(&query, whole, limit));
-    }
-    let order: Vec<Uuid> =
-        rank(&query, candidates_for(db, org_id, scope, &query).await?, limit).into_iter().map(|c| c.id).collect();
-    // Whole records only for the people shown, in ranking order.
-    let mut people = by_ids(db, org_id, order.clone()).await?;
-    people.sort_by_key(|p| order.iter().position(|id| *id == p.id));
-    Ok(people)
+    // Ranking reads names only; callers load what they show for these ids, in this order.
+    Ok(rank(&query, candidates_for(db, org_id, scope, &query).await?, limit).into_iter().map(|c| c.id).collect())
 }
 
-/// Caseloads up to this size are read whole (all columns) in one query.
-const WHOLE_CASELOAD: u64 = 300;
-
-async fn whole_caseload(db: &Db, org_id: Uuid, scope: &PersonScope) -> Result<Option<Vec<person::Model>>, DbErr> {
-    let (PersonScope::Enrolled { .. }, Some(condition)) = (scope, scope_condition(org_id, scope)) else {
-        return Ok(None);
-    };
-    let people = person::Entity::find()
-        .filter(person::Column::OrgId.eq(org_id))
-        .filter(condition)
-        .limit(WHOLE_CASELOAD + 1)
-        .all(db.conn())
-        .await?;
-    Ok((people.len() as u64 <= WHOLE_CASELOAD).then_some(people))
-}
-
-/// What ranking reads of a person, from a whole record or from a names-only row.
+/// What ranking reads of a person.
 trait Rankable {
     fn given(&self) -> &str;
     fn family(&self) -> &str;
     fn preferred(&self) -> Option<&str>;
     fn phone_digits(&self) -> Option<&str>;
-}
-
-impl Rankable for person::Model {
-    fn given(&self) -> &str {
-        &self.legal_given_name
-    }
-    fn family(&self) -> &str {
-        &self.legal_family_name
-    }
-    fn preferred(&self) -> Option<&str> {
-        self.preferred_name.as_deref()
-    }
-    fn phone_digits(&self) -> Option<&str> {
-        self.phone_digits.as_deref()
-    }
 }
 
 impl Rankable for Candidate {

@@ -57,7 +57,7 @@ impl PersonView for person::Model {
     }
 }
 
-impl PersonView for db::people::RecentPerson {
+impl PersonView for db::people::PersonSummary {
     fn display_name(&self) -> String {
         person_display_name(&self.legal_given_name, &self.legal_family_name, self.preferred_name.as_deref())
     }
@@ -79,7 +79,7 @@ pub struct ListQuery {
 pub struct PeopleIndex {
     pub shell: Shell,
     pub q: String,
-    pub results: Page<person::Model>,
+    pub results: Page<db::people::PersonSummary>,
     pub can_create: bool,
 }
 
@@ -94,7 +94,9 @@ pub async fn list_people(ctx: Ctx, Query(query): Query<ListQuery>) -> AppResult<
         ctx.authorize(Action::ViewPerson, Reach::Outside, None).await?;
     }
     let page = PageRequest { page: query.page.unwrap_or(1), per_page: 25 };
-    let results = records::list(&ctx.state, &ctx.actor, &query.q, page).await?;
+    let found = records::list(&ctx.state, &ctx.actor, &query.q, page).await?;
+    let items = db::people::summaries(&ctx.state.db, ctx.org.id, &found.items).await?;
+    let results = Page { items, page: found.page, per_page: found.per_page, total: found.total };
     Ok(PeopleIndex {
         shell: ctx.shell().await?,
         q: query.q,

@@ -181,7 +181,7 @@ impl FormErrors {
 pub struct HomePage {
     pub shell: Shell,
     pub caseload_total: u64,
-    pub recent: Vec<db::people::RecentPerson>,
+    pub recent: Vec<db::people::PersonSummary>,
     pub missing_emergency: u64,
     pub missing_preferences: u64,
     pub setup: Option<SetupSummary>,
