@@ -331,7 +331,7 @@ pub async fn generate(db: &Db, people: usize, seed: u64, now: OffsetDateTime) ->
         crate::audit::Entry::new(org_id, "demo.generate").detail(serde_json::json!({ "people": people, "seed": seed }));
     db::audit::append(&txn, entry, now).await?;
     txn.commit().await?;
-    db.analyze().await?;
+    db.after_bulk_load().await?;
     Ok(DemoSummary { org_id, people, staff: workers.len() + 4, created: true })
 }
 

@@ -136,9 +136,13 @@ impl Db {
         Ok(())
     }
 
-    /// Full statistics after a bulk load.
-    pub async fn analyze(&self) -> Result<(), DbErr> {
+    /// Full statistics after a bulk load, and on SQLite the write-ahead log folded back into the
+    /// database file (one big transaction leaves a log as large as the data, which slows reads).
+    pub async fn after_bulk_load(&self) -> Result<(), DbErr> {
         self.conn.execute_unprepared("ANALYZE").await?;
+        if self.backend() == DbBackend::Sqlite {
+            self.conn.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+        }
         Ok(())
     }
 

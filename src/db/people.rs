@@ -4,7 +4,7 @@ use super::entities::{enrolment, household_member, organisation, person, person_
 use super::{Db, Page, PageRequest, WriteError, WriteTxn};
 use crate::access::{Enrolment, PersonScope};
 use crate::domain::person::{ValidHouseholdMember, ValidPerson};
-use crate::domain::search::{name_trigrams, phone_trigrams};
+use crate::domain::search::name_trigrams;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
@@ -327,15 +327,11 @@ pub async fn update(
     Ok(saved)
 }
 
-/// Search terms for a person: trigrams of every name and of the phone number.
+/// Search terms for a person: trigrams of every name (phone numbers are matched on their digits).
 pub fn search_terms(p: &person::Model) -> Vec<String> {
     let names =
         format!("{} {} {}", p.legal_given_name, p.legal_family_name, p.preferred_name.as_deref().unwrap_or_default());
-    let mut terms = name_trigrams(&names);
-    if let Some(digits) = &p.phone_digits {
-        terms.extend(phone_trigrams(digits));
-    }
-    terms.into_iter().collect()
+    name_trigrams(&names).into_iter().collect()
 }
 
 pub async fn reindex(txn: &WriteTxn, p: &person::Model) -> Result<(), DbErr> {

@@ -157,6 +157,17 @@ async fn candidates_for(db: &Db, org_id: Uuid, scope: &PersonScope, query: &Quer
             return Ok(whole);
         }
     }
+    if let Query::Phone(digits) = query {
+        // Phone trigrams are shared by nearly everyone (area codes, exchanges); scanning the
+        // digits index is cheaper than counting them.
+        let mut select = candidate_select()
+            .filter(person::Column::OrgId.eq(org_id))
+            .filter(person::Column::PhoneDigits.contains(digits.as_str()));
+        if let Some(condition) = scope_condition(org_id, scope) {
+            select = select.filter(condition);
+        }
+        return select.limit(500).into_model().all(db.conn()).await;
+    }
     let ids = candidates(db, org_id, scope, &query.trigrams(), query.min_shared()).await?;
     if ids.is_empty() {
         return Ok(Vec::new());

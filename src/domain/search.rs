@@ -22,12 +22,6 @@ pub fn name_trigrams(text: &str) -> BTreeSet<String> {
     out
 }
 
-/// Trigrams of a phone number's digits, marked so they never collide with name trigrams.
-pub fn phone_trigrams(digits: &str) -> BTreeSet<String> {
-    let chars: Vec<char> = digits.chars().filter(char::is_ascii_digit).collect();
-    chars.windows(3).map(|w| format!("#{}", w.iter().collect::<String>())).collect()
-}
-
 /// What the search box was given.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Query {
@@ -65,18 +59,13 @@ impl Query {
     pub fn trigrams(&self) -> BTreeSet<String> {
         match self {
             Query::Name(name) => name_trigrams(name),
-            Query::Phone(digits) => phone_trigrams(digits),
             _ => BTreeSet::new(),
         }
     }
 
     /// A candidate must share at least this many trigrams to be considered.
     pub fn min_shared(&self) -> usize {
-        let n = self.trigrams().len();
-        match self {
-            Query::Phone(_) => n.max(1),
-            _ => (n * 2 / 5).max(1),
-        }
+        (self.trigrams().len() * 2 / 5).max(1)
     }
 }
 
