@@ -19,6 +19,9 @@ fn setup(rt: &Runtime) -> (Db, uuid::Uuid, PersonScope) {
         let db = Db::connect(&url).await.expect("connect");
         db.migrate().await.expect("migrate");
         let summary = mainstay::demo::generate(&db, people, 7, time::OffsetDateTime::now_utc()).await.expect("demo");
+        // Measure on fresh connections, as a server started after the load would have.
+        db.close().await;
+        let db = Db::connect(&url).await.expect("reconnect");
         let coach = db::staff::by_email(&db, "coach@demo.example").await.expect("query").expect("coach");
         let scope = PersonScope::Enrolled { workers: vec![coach.id], programs: Vec::new() };
         (db, summary.org_id, scope)

@@ -189,10 +189,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
-    let db = open(&config.database_url).await?;
+    let mut db = open(&config.database_url).await?;
     if with_demo && !demo::present(&db).await? {
         println!("Creating the demo organisation (first run only)…");
         demo::generate(&db, 200, 1, Clock::system().now()).await?;
+        // Connections opened before the load keep query plans made without its statistics.
+        db.close().await;
+        db = open(&config.database_url).await?;
     }
     let listen = config.listen;
     let state = AppState::new(db, config, Clock::system());
