@@ -107,10 +107,19 @@ fn totp(secret_b32: &str, account: &str) -> Option<TOTP> {
     TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes, Some("Mainstay".to_string()), account.to_string()).ok()
 }
 
-/// Accepts the code for now and one 30-second step either side (phone clocks drift).
-pub fn check_totp(secret_b32: &str, account: &str, code: &str, now: OffsetDateTime) -> bool {
+/// The 30-second step a code belongs to: now or one step either side (phone clocks drift).
+/// Callers accept a step only once (`db::staff::use_totp_step`), so a seen code cannot be replayed.
+pub fn totp_step(secret_b32: &str, account: &str, code: &str, now: OffsetDateTime) -> Option<i64> {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    totp(secret_b32, account).is_some_and(|t| t.check(&code, now.unix_timestamp().max(0) as u64))
+    let totp = totp(secret_b32, account)?;
+    [30i64, 0, -30].into_iter().find_map(|offset| {
+        let at = (now.unix_timestamp() + offset).max(0);
+        tokens_match(&totp.generate(at as u64), &code).then_some(at / 30)
+    })
+}
+
+pub fn check_totp(secret_b32: &str, account: &str, code: &str, now: OffsetDateTime) -> bool {
+    totp_step(secret_b32, account, code, now).is_some()
 }
 
 pub fn totp_code_at(secret_b32: &str, account: &str, at: OffsetDateTime) -> Option<String> {

@@ -537,6 +537,7 @@ async fn insert_staff(
                 active: Set(true),
                 totp_secret: Set(None),
                 totp_enabled: Set(false),
+                totp_last_step: Set(None),
                 failed_logins: Set(0),
                 locked_until: Set(None),
                 last_login_at: Set(None),

@@ -121,6 +121,7 @@ impl MigrationTrait for Foundation {
                     .col(boolean("active"))
                     .col(string_null("totp_secret"))
                     .col(boolean("totp_enabled").default(false))
+                    .col(big_integer_null("totp_last_step"))
                     .col(integer("failed_logins").default(0))
                     .col(timestamp_with_time_zone_null("locked_until"))
                     .col(timestamp_with_time_zone_null("last_login_at"))

@@ -85,6 +85,7 @@ pub async fn create(
         active: Set(s.active),
         totp_secret: Set(None),
         totp_enabled: Set(false),
+        totp_last_step: Set(None),
         failed_logins: Set(0),
         locked_until: Set(None),
         last_login_at: Set(None),
@@ -221,6 +222,22 @@ pub async fn set_totp(txn: &WriteTxn, id: Uuid, secret: Option<String>, enabled:
         .exec(&**txn)
         .await?;
     Ok(())
+}
+
+/// Marks a second-factor time step as used; false if it (or a later one) was used already, so a
+/// code seen over someone's shoulder cannot be entered again.
+pub async fn use_totp_step(txn: &WriteTxn, id: Uuid, step: i64) -> Result<bool, DbErr> {
+    let result = staff::Entity::update_many()
+        .col_expr(staff::Column::TotpLastStep, Expr::value(step))
+        .filter(staff::Column::Id.eq(id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(staff::Column::TotpLastStep.is_null())
+                .add(staff::Column::TotpLastStep.lt(step)),
+        )
+        .exec(&**txn)
+        .await?;
+    Ok(result.rows_affected == 1)
 }
 
 pub async fn set_language(txn: &WriteTxn, id: Uuid, language: &str) -> Result<(), DbErr> {

@@ -75,9 +75,27 @@ pub struct PasswordForm {
     confirm_password: String,
 }
 
+/// A wrong current password counts towards the account's lock-out, as at sign-in, so a left-open
+/// session cannot be used to guess it.
+async fn count_wrong_password(ctx: &Ctx) -> AppResult<()> {
+    let now = ctx.state.clock.now();
+    let txn = ctx.state.db.begin_write().await?;
+    let (failures, locked_until) =
+        db::staff::record_login_failure(&txn, ctx.account.id, auth::lockout_for, now).await?;
+    let entry = ctx
+        .entry("account.password-check")
+        .outcome(crate::audit::Outcome::Failure)
+        .record("staff", ctx.account.id)
+        .detail(serde_json::json!({ "consecutive_failures": failures, "locked": locked_until.is_some() }));
+    db::audit::append(&txn, entry, now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 pub async fn change_password(ctx: Ctx, CsrfForm(form): CsrfForm<PasswordForm>) -> AppResult<Response> {
     let mut errors = FieldErrors::new();
     if !auth::verify_password(form.current_password.clone(), Some(ctx.account.password_hash.clone())).await {
+        count_wrong_password(&ctx).await?;
         errors.add("current_password", "error-current-password");
     }
     if let Err(e) = check_new_password(&form.new_password, &ctx.account.email) {
@@ -156,12 +174,15 @@ pub async fn enable_two_factor(ctx: Ctx, CsrfForm(form): CsrfForm<CodeForm>) -> 
     }
     let pending: Option<String> = ctx.session.get(TOTP_PENDING_KEY).await.map_err(session_err)?;
     let now = ctx.state.clock.now();
-    let Some(secret) = pending.filter(|s| auth::check_totp(s, &ctx.account.email, &form.code, now)) else {
+    let confirmed =
+        pending.and_then(|s| auth::totp_step(&s, &ctx.account.email, &form.code, now).map(|step| (s, step)));
+    let Some((secret, step)) = confirmed else {
         let page = two_factor_setup(&ctx, &FieldErrors::single("code", "signin-error-code")).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let txn = ctx.state.db.begin_write().await?;
     db::staff::set_totp(&txn, ctx.account.id, Some(secret), true).await?;
+    db::staff::use_totp_step(&txn, ctx.account.id, step).await?;
     db::audit::append(&txn, ctx.entry("account.two-factor.enable").record("staff", ctx.account.id), now).await?;
     txn.commit().await?;
     ctx.session.remove::<String>(TOTP_PENDING_KEY).await.map_err(session_err)?;
@@ -180,6 +201,7 @@ pub async fn disable_two_factor(ctx: Ctx, CsrfForm(form): CsrfForm<ConfirmPasswo
         return Err(AppError::BadRequest("two-factor-required-by-org"));
     }
     if !auth::verify_password(form.current_password, Some(ctx.account.password_hash.clone())).await {
+        count_wrong_password(&ctx).await?;
         let page = two_factor_setup(&ctx, &FieldErrors::single("current_password", "error-current-password")).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }

@@ -224,8 +224,16 @@ pub async fn two_factor(
     let account =
         db::staff::by_id_any_org(&state.db, pending).await?.filter(|a| a.active).ok_or(AppError::Unauthenticated)?;
     let locked = auth::is_locked(&account, now);
-    let valid =
-        !locked && account.totp_secret.as_deref().is_some_and(|s| auth::check_totp(s, &account.email, &form.code, now));
+    let step = account.totp_secret.as_deref().and_then(|s| auth::totp_step(s, &account.email, &form.code, now));
+    let valid = match step {
+        Some(step) if !locked => {
+            let txn = state.db.begin_write().await?;
+            let fresh = db::staff::use_totp_step(&txn, account.id, step).await?;
+            txn.commit().await?;
+            fresh
+        }
+        _ => false,
+    };
     if !valid {
         if !locked {
             record_failure(&state, &account, &ip, "two-factor").await?;

@@ -120,12 +120,15 @@ async fn two_step_sign_in_when_the_organisation_requires_it() {
     client.get("/people").await.assert_status(StatusCode::OK);
     client.post("/logout", &[]).await;
 
-    // Next time the password alone is not enough.
+    // Next time the password alone is not enough, and a code already used does not work again.
+    let used = code.clone();
+    app.advance(30);
     let mut again = app.client();
     again.sign_in("coach@demo.example", PASSWORD).await.assert_redirect_to("/login/two-factor");
     again.get("/").await.assert_redirect_to("/login?next=%2F");
     again.get("/login/two-factor").await;
     again.post("/login/two-factor", &[("code", "123456")]).await.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    again.post("/login/two-factor", &[("code", &used)]).await.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     let code = mainstay::auth::totp_code_at(&secret, "coach@demo.example", app.now()).expect("code");
     again.post("/login/two-factor", &[("code", &code)]).await.assert_redirect_to("/");
     again.get("/").await.assert_status(StatusCode::OK);

@@ -15,6 +15,7 @@ pub struct Model {
     pub active: bool,
     pub totp_secret: Option<String>,
     pub totp_enabled: bool,
+    pub totp_last_step: Option<i64>,
     pub failed_logins: i32,
     pub locked_until: Option<TimeDateTimeWithTimeZone>,
     pub last_login_at: Option<TimeDateTimeWithTimeZone>,
