@@ -81,14 +81,16 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics_text))
         .route("/static/{*path}", get(static_file))
         .fallback(not_found)
+        // Inside the error renderer, so oversized bodies and slow requests get a page or the
+        // JSON envelope like every other error.
+        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(middleware::from_fn_with_state(state.clone(), crate::web::errors::render_errors))
         // Outside the error renderer, so error pages can use the session too. Sessions load
         // lazily, so API requests (which never touch them) pay nothing.
         .layer(sessions)
         .layer(middleware::from_fn(record_metrics))
         .layer(CompressionLayer::new())
-        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(security_header("content-security-policy", CSP))
         .layer(security_header("x-frame-options", "DENY"))
         .layer(security_header("x-content-type-options", "nosniff"))

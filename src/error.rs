@@ -26,6 +26,8 @@ pub enum AppError {
     Csrf,
     #[error("bad request: {0}")]
     BadRequest(&'static str),
+    #[error("request body too large")]
+    TooLarge,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -67,6 +69,7 @@ impl AppError {
             AppError::Conflict => StatusCode::CONFLICT,
             AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -82,6 +85,7 @@ impl AppError {
             AppError::Conflict => "error-conflict",
             AppError::Csrf => "error-csrf",
             AppError::BadRequest(id) => id,
+            AppError::TooLarge => "error-too-large",
             AppError::Internal(_) => "error-internal",
         }
     }

@@ -103,6 +103,9 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for ApiJson<T> {
     async fn from_request(req: Request, state: &AppState) -> AppResult<Self> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(AppError::TooLarge)
+            }
             Err(_) => Err(AppError::BadRequest("error-bad-json")),
         }
     }

@@ -186,9 +186,13 @@ pub struct CsrfFormPair<A, B>(pub A, pub B);
 async fn checked_form_body(req: Request, state: &AppState) -> AppResult<Bytes> {
     let (mut parts, body) = req.into_parts();
     let session = session_of(&mut parts, state).await?;
-    let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
-        .await
-        .map_err(|_| AppError::BadRequest("error-bad-form"))?;
+    let bytes = Bytes::from_request(Request::from_parts(parts, body), state).await.map_err(|rejection| {
+        if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge
+        } else {
+            AppError::BadRequest("error-bad-form")
+        }
+    })?;
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::BadRequest("error-bad-form"))?;
     let sent = pairs.iter().find(|(k, _)| k == "csrf_token").map(|(_, v)| v.as_str()).unwrap_or("");

@@ -23,6 +23,10 @@ async fn framework_rejections_also_use_the_envelope() {
     let bad_page = coach.api(Method::GET, "/api/v1/people?page=minus-one", &token, None).await;
     bad_page.assert_status(StatusCode::BAD_REQUEST);
     assert_eq!(bad_page.json()["errors"][0]["code"], "error-bad-request");
+    let huge = json!({ "legal_given_name": "x".repeat(3 * 1024 * 1024) });
+    let too_large = coach.api(Method::POST, "/api/v1/people", &token, Some(huge)).await;
+    too_large.assert_status(StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(too_large.json()["errors"][0]["code"], "error-too-large");
     // An administrator is refused before any validation or duplicate check runs.
     let mut admin = app.signed_in("admin@demo.example").await;
     let admin_token = admin.create_token("x").await;
