@@ -65,22 +65,6 @@ pub async fn list(state: &AppState, actor: &Actor, query: &str, page: PageReques
     Ok(result)
 }
 
-/// The home page's figures and the actor's recently changed people; the names shown are logged
-/// like any other list.
-pub async fn home_overview(state: &AppState, actor: &Actor) -> AppResult<db::people::HomeOverview> {
-    let scope = access::person_scope(actor);
-    if scope == PersonScope::Nobody {
-        return Ok(db::people::HomeOverview { total: 0, no_emergency: 0, no_preferences: 0, recent: Vec::new() });
-    }
-    let overview = db::people::home_overview(&state.db, actor.org_id, &scope, 8).await?;
-    if !overview.recent.is_empty() {
-        let entry =
-            actor_entry(actor, "person.list").detail(json!({ "results": overview.recent.len(), "page": "home" }));
-        db::audit::append_soon(&state.db, entry, state.clock.now()).await?;
-    }
-    Ok(overview)
-}
-
 /// A possible duplicate, shown in full only when the actor could open it anyway.
 pub struct Duplicate {
     pub person: person::Model,

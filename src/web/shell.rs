@@ -9,7 +9,6 @@ use crate::domain::FieldErrors;
 use crate::domain::codes::{Country, Role, UiLanguage};
 use crate::error::AppResult;
 use crate::i18n::Tr;
-use crate::records;
 use crate::web::people::PersonView;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -198,9 +197,14 @@ pub struct SetupSummary {
 }
 
 pub async fn home(ctx: Ctx) -> AppResult<HomePage> {
+    let scope = access::person_scope(&ctx.actor);
     let db = &ctx.state.db;
     let org_id = ctx.org.id;
-    let overview = records::home_overview(&ctx.state, &ctx.actor).await?;
+    let overview = if scope == PersonScope::Nobody {
+        db::people::HomeOverview { total: 0, no_emergency: 0, no_preferences: 0, recent: Vec::new() }
+    } else {
+        db::people::home_overview(db, org_id, &scope, 8).await?
+    };
     let setup = if ctx.actor.has(Role::Administrator) {
         Some(SetupSummary {
             programs: db::org::programs(db.conn(), org_id).await?.len(),

@@ -263,11 +263,3 @@ async fn a_supervisor_moves_a_person_to_another_coach() {
 async fn mainstay_org(app: &TestApp) -> uuid::Uuid {
     mainstay::db::org::all(&app.db).await.unwrap()[0].id
 }
-
-#[tokio::test]
-async fn the_names_on_the_home_page_are_logged_like_any_list() {
-    let app = TestApp::spawn().await;
-    let mut coach = app.signed_in("coach@demo.example").await;
-    coach.get("/").await.assert_status(StatusCode::OK).assert_contains("Recently updated");
-    assert!(app.audit_soon_contains("person.list").await);
-}
