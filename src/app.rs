@@ -198,6 +198,12 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
     let app = router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     sweeper.abort();
+    // List and search events may still be gathering: commit them before the pools close.
+    if let Some(queue) = state.db.audit_queue()
+        && let Err(e) = queue.flush().await
+    {
+        tracing::error!(error = %e, "could not write the last audit events");
+    }
     state.db.close().await;
     tracing::info!("stopped");
     Ok(())

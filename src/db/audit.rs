@@ -94,7 +94,8 @@ fn chained_row(entry: Entry, seq: i64, prev_hash: String, now: OffsetDateTime) -
 }
 
 /// An event, and where to report its commit when the caller waits for it.
-type Pending = (Entry, OffsetDateTime, Option<oneshot::Sender<Result<(), String>>>);
+/// No entry marks a flush: its waiter is answered once everything queued before it is committed.
+type Pending = (Option<Entry>, OffsetDateTime, Option<oneshot::Sender<Result<(), String>>>);
 
 /// Events that stand alone (views, searches, sign-ins) go through one writer task, which commits
 /// concurrent requests' events together. A caller that waits (a record view, a refusal, a
@@ -155,7 +156,7 @@ impl AuditQueue {
                 let mut events = Vec::with_capacity(batch.len());
                 let mut waiters = Vec::new();
                 for (entry, at, waiter) in batch {
-                    events.push((entry, at));
+                    events.extend(entry.map(|e| (e, at)));
                     waiters.extend(waiter);
                 }
                 let result = write_batch(&db, events).await.map_err(|e| e.to_string());
@@ -172,10 +173,19 @@ impl AuditQueue {
 
     /// Queues without waiting for the commit (see `append_soon`).
     fn submit_soon(&self, entry: Entry, now: OffsetDateTime) -> Result<(), DbErr> {
-        self.sender.try_send((entry, now, None)).map_err(|_| DbErr::Custom("the audit queue is full".into()))
+        self.sender.try_send((Some(entry), now, None)).map_err(|_| DbErr::Custom("the audit queue is full".into()))
     }
 
     async fn submit(&self, entry: Entry, now: OffsetDateTime) -> Result<(), DbErr> {
+        self.send_and_wait(Some(entry), now).await
+    }
+
+    /// Waits until every event queued so far is committed (before shutting down).
+    pub async fn flush(&self) -> Result<(), DbErr> {
+        self.send_and_wait(None, OffsetDateTime::now_utc()).await
+    }
+
+    async fn send_and_wait(&self, entry: Option<Entry>, now: OffsetDateTime) -> Result<(), DbErr> {
         let (done, wait) = oneshot::channel();
         let closed = || DbErr::Custom("the audit writer has stopped".into());
         self.sender.send((entry, now, Some(done))).await.map_err(|_| closed())?;

@@ -81,3 +81,12 @@ async fn concurrent_writers_keep_one_unbroken_chain() {
     let report = db::audit::verify_chain(&app.db, org).await.unwrap();
     assert!(report.first_break.is_none(), "{:?}", report.first_break);
 }
+
+#[tokio::test]
+async fn queued_list_events_are_committed_by_a_flush_before_shutdown() {
+    let app = TestApp::spawn().await;
+    let org = db::org::all(&app.db).await.unwrap()[0].id;
+    db::audit::append_soon(&app.db, mainstay::audit::Entry::new(org, "test.soon"), app.now()).await.unwrap();
+    app.db.audit_queue().expect("queue").flush().await.unwrap();
+    assert!(app.audit_actions().await.iter().any(|(a, _)| a == "test.soon"));
+}
