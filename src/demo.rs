@@ -757,11 +757,6 @@ fn synthetic_person(
     }
 }
 
-/// Staff e-mail addresses of the demo, for tests and the load script.
-pub fn demo_staff_emails() -> Vec<&'static str> {
-    DEMO_SIGN_INS.iter().map(|(_, e)| *e).collect()
-}
-
 /// Checks the demo is present (used by `serve --demo` to decide whether to generate).
 pub async fn present(db: &Db) -> anyhow::Result<bool> {
     Ok(staff::Entity::find().filter(staff::Column::Email.eq(DEMO_SIGN_INS[0].1)).one(db.conn()).await?.is_some())

@@ -46,24 +46,17 @@ pub async fn get(db: &impl ConnectionTrait, org_id: Uuid, id: Uuid) -> Result<Op
     person::Entity::find_by_id(id).filter(person::Column::OrgId.eq(org_id)).one(db).await
 }
 
+/// Ids of the people in scope that also meet `condition` (a record number, an id).
+async fn ids_in_scope(db: &Db, org_id: Uuid, scope: &PersonScope, condition: Condition) -> Result<Vec<Uuid>, DbErr> {
+    scoped(org_id, scope).filter(condition).select_only().column(person::Column::Id).into_tuple().all(db.conn()).await
+}
+
 pub async fn by_record_number(db: &Db, org_id: Uuid, scope: &PersonScope, n: i64) -> Result<Vec<Uuid>, DbErr> {
-    scoped(org_id, scope)
-        .filter(person::Column::RecordNumber.eq(n))
-        .select_only()
-        .column(person::Column::Id)
-        .into_tuple()
-        .all(db.conn())
-        .await
+    ids_in_scope(db, org_id, scope, Condition::all().add(person::Column::RecordNumber.eq(n))).await
 }
 
 pub async fn by_id_in_scope(db: &Db, org_id: Uuid, scope: &PersonScope, id: Uuid) -> Result<Vec<Uuid>, DbErr> {
-    scoped(org_id, scope)
-        .filter(person::Column::Id.eq(id))
-        .select_only()
-        .column(person::Column::Id)
-        .into_tuple()
-        .all(db.conn())
-        .await
+    ids_in_scope(db, org_id, scope, Condition::all().add(person::Column::Id.eq(id))).await
 }
 
 /// Whole records for `ids`, in the order given.
