@@ -52,6 +52,16 @@ pub enum Action {
     ViewStaff,
     BrowseAudit,
     ViewSetup,
+    /// Log a request for service, a risk screen or a safety plan.
+    LogRequest,
+    /// Change who a program is for and its intake targets.
+    ConfigureIntake,
+    /// Write a new revision of the crisis procedure.
+    EditCrisisProcedure,
+    /// Log a crisis event (anyone on staff may).
+    LogCrisisEvent,
+    /// See figures across people (time to first service).
+    ViewIntakeReports,
 }
 
 /// One enrolment of a person: the program and the assigned worker.
@@ -67,6 +77,8 @@ pub enum Reach {
     OwnCaseload,
     SuperviseeCaseload,
     DirectedProgram,
+    /// Through a request for service the actor's intake team handles.
+    IntakeRequest,
     Outside,
 }
 
@@ -96,9 +108,9 @@ fn role_allows(role: Role, action: Action, reach: Reach) -> bool {
     match action {
         ViewPerson | EditPerson => match role {
             Role::QualityLead => action == ViewPerson,
-            Role::Supervisor => matches!(reach, OwnCaseload | SuperviseeCaseload),
-            Role::ProgramDirector => matches!(reach, OwnCaseload | DirectedProgram),
-            _ if works => reach == OwnCaseload,
+            Role::Supervisor => matches!(reach, OwnCaseload | SuperviseeCaseload | IntakeRequest),
+            Role::ProgramDirector => matches!(reach, OwnCaseload | DirectedProgram | IntakeRequest),
+            _ if works => matches!(reach, OwnCaseload | IntakeRequest),
             _ => false,
         },
         ReassignPerson => match role {
@@ -110,6 +122,10 @@ fn role_allows(role: Role, action: Action, reach: Reach) -> bool {
         ConfigureOrganisation | ManageStaff | BrowseAudit => role == Role::Administrator,
         ViewStaff => matches!(role, Role::Administrator | Role::ProgramDirector | Role::Supervisor | Role::QualityLead),
         ViewSetup => true,
+        LogRequest => works,
+        ConfigureIntake | EditCrisisProcedure => matches!(role, Role::Administrator | Role::ProgramDirector),
+        LogCrisisEvent => true,
+        ViewIntakeReports => matches!(role, Role::ProgramDirector | Role::Supervisor | Role::QualityLead),
     }
 }
 
@@ -143,6 +159,50 @@ pub fn person_scope(actor: &Actor) -> PersonScope {
     }
     let programs = if actor.has(Role::ProgramDirector) { actor.program_ids.clone() } else { Vec::new() };
     PersonScope::Enrolled { workers, programs }
+}
+
+/// Which requests for service an actor's intake work covers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RequestScope {
+    Everyone,
+    Nobody,
+    /// Requests assigned to one of `workers`, routed to one of `programs`, or not yet routed.
+    Team {
+        workers: Vec<Uuid>,
+        programs: Vec<Uuid>,
+    },
+}
+
+/// Intake is team work: a worker sees the requests routed to the programs they belong to, the
+/// ones assigned to them (or their supervisees) and the shared inbox of unrouted ones.
+pub fn request_scope(actor: &Actor) -> RequestScope {
+    if actor.has(Role::QualityLead) {
+        return RequestScope::Everyone;
+    }
+    if !actor.works_with_people() {
+        return RequestScope::Nobody;
+    }
+    let mut workers = vec![actor.staff_id];
+    if actor.has(Role::Supervisor) {
+        workers.extend(&actor.supervisee_ids);
+    }
+    RequestScope::Team { workers, programs: actor.program_ids.clone() }
+}
+
+/// Whether a request assigned to `assigned_to` and routed to `program_id` is in the scope.
+pub fn request_in_scope(scope: &RequestScope, assigned_to: Option<Uuid>, program_id: Option<Uuid>) -> bool {
+    match scope {
+        RequestScope::Everyone => true,
+        RequestScope::Nobody => false,
+        RequestScope::Team { workers, programs } => {
+            assigned_to.is_some_and(|a| workers.contains(&a)) || program_id.is_none_or(|p| programs.contains(&p))
+        }
+    }
+}
+
+/// Whether the actor may change a request they can see (the quality lead only reads).
+pub fn may_edit_requests(actor: &Actor) -> bool {
+    actor.works_with_people()
 }
 
 #[cfg(test)]
@@ -209,6 +269,46 @@ mod tests {
         assert!(!allows(&actor(Role::QualityLead), Action::CreatePerson, Reach::Outside));
         assert!(!allows(&actor(Role::Administrator), Action::CreatePerson, Reach::Outside));
         assert!(allows(&actor(Role::Coach), Action::CreatePerson, Reach::Outside));
+    }
+
+    #[test]
+    fn intake_request_reach_opens_the_record_to_caseload_roles_only() {
+        for role in Role::ALL {
+            let a = actor(*role);
+            let works = a.works_with_people();
+            assert_eq!(allows(&a, Action::ViewPerson, Reach::IntakeRequest), works || *role == Role::QualityLead);
+            assert_eq!(allows(&a, Action::EditPerson, Reach::IntakeRequest), works);
+            assert!(!allows(&a, Action::ReassignPerson, Reach::IntakeRequest));
+        }
+    }
+
+    #[test]
+    fn request_scope_is_the_team_and_the_shared_inbox() {
+        let coach = actor(Role::Coach);
+        let scope = request_scope(&coach);
+        assert!(request_in_scope(&scope, None, None), "unrouted requests are shared");
+        assert!(request_in_scope(&scope, Some(Uuid::from_u128(1)), Some(Uuid::from_u128(99))), "assigned to me");
+        assert!(request_in_scope(&scope, None, Some(Uuid::from_u128(10))), "my program");
+        assert!(!request_in_scope(&scope, Some(Uuid::from_u128(2)), Some(Uuid::from_u128(99))), "not mine");
+        let supervisor = request_scope(&actor(Role::Supervisor));
+        assert!(request_in_scope(&supervisor, Some(Uuid::from_u128(2)), Some(Uuid::from_u128(99))), "supervisee");
+        assert_eq!(request_scope(&actor(Role::Administrator)), RequestScope::Nobody);
+        assert_eq!(request_scope(&actor(Role::QualityLead)), RequestScope::Everyone);
+        assert!(!may_edit_requests(&actor(Role::QualityLead)));
+    }
+
+    #[test]
+    fn crisis_procedure_and_reports() {
+        for role in Role::ALL {
+            let a = actor(*role);
+            assert!(allows(&a, Action::LogCrisisEvent, Reach::Outside), "anyone logs a crisis");
+            assert_eq!(
+                allows(&a, Action::EditCrisisProcedure, Reach::Outside),
+                matches!(role, Role::Administrator | Role::ProgramDirector)
+            );
+        }
+        assert!(allows(&actor(Role::QualityLead), Action::ViewIntakeReports, Reach::Outside));
+        assert!(!allows(&actor(Role::Coach), Action::ViewIntakeReports, Reach::Outside));
     }
 
     #[test]

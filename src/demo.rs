@@ -613,6 +613,9 @@ async fn insert_people(
             started_on: Set(today - Duration::days(rng.gen_range(1..720))),
             ended_on: Set(None),
             created_at: Set(now),
+            discharge_reason: Set(None),
+            discharge_note: Set(None),
+            request_id: Set(None),
         });
         if rng.gen_bool(0.25) {
             for _ in 0..rng.gen_range(1..=3) {

@@ -38,6 +38,12 @@ impl From<sea_orm::DbErr> for AppError {
     }
 }
 
+impl From<FieldErrors> for AppError {
+    fn from(errors: FieldErrors) -> Self {
+        AppError::Invalid(errors)
+    }
+}
+
 impl From<crate::db::WriteError> for AppError {
     fn from(err: crate::db::WriteError) -> Self {
         use crate::db::WriteError as W;

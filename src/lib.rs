@@ -14,6 +14,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod intake;
 pub mod records;
 pub mod setup;
 pub mod web;

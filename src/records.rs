@@ -37,7 +37,7 @@ pub async fn open(state: &AppState, actor: &Actor, id: Uuid, action: Action) -> 
     let db = &state.db;
     let person = db::people::get(db.conn(), actor.org_id, id).await?.ok_or(AppError::NotFound)?;
     let enrolments = db::people::enrolments(db.conn(), actor.org_id, id).await?;
-    let reach = access::reach(actor, &db::people::access_links(&enrolments));
+    let reach = person_reach(state, actor, id, &enrolments).await?;
     if !access::allows(actor, action, reach) {
         return Err(deny(state, actor, action, id).await);
     }
@@ -45,6 +45,20 @@ pub async fn open(state: &AppState, actor: &Actor, id: Uuid, action: Action) -> 
         db::audit::append_now(db, actor_entry(actor, "person.view").record("person", id), state.clock.now()).await?;
     }
     Ok(Opened { person, enrolments, reach })
+}
+
+/// How the actor reaches a person: through enrolments first, else through a request for service
+/// their intake team handles.
+async fn person_reach(state: &AppState, actor: &Actor, id: Uuid, enrolments: &[enrolment::Model]) -> AppResult<Reach> {
+    let reach = access::reach(actor, &db::people::access_links(enrolments));
+    if reach != Reach::Outside {
+        return Ok(reach);
+    }
+    let scope = access::request_scope(actor);
+    if db::intake::person_has_request_in_scope(state.db.conn(), actor.org_id, id, &scope).await? {
+        return Ok(Reach::IntakeRequest);
+    }
+    Ok(Reach::Outside)
 }
 
 /// Records a list or search of people (which people were shown is not logged, only the count).
@@ -149,7 +163,7 @@ pub async fn create(
     let new = db::people::NewPerson {
         org_id: actor.org_id,
         person: p,
-        program_id,
+        program_id: Some(program_id),
         worker_id: Some(worker_id),
         created_by: actor.staff_id,
         started_on: today,

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod entities;
+pub mod intake;
 pub mod migrations;
 pub mod org;
 pub mod people;

@@ -15,6 +15,11 @@ use uuid::Uuid;
 
 /// A condition limiting `people` to what the scope allows, or None for everyone.
 pub fn scope_condition(org_id: Uuid, scope: &PersonScope) -> Option<Condition> {
+    person_column_in_scope(org_id, scope, person::Column::Id)
+}
+
+/// The same limit applied to any table's person column (screens, plans, crisis events).
+pub fn person_column_in_scope<C: ColumnTrait>(org_id: Uuid, scope: &PersonScope, column: C) -> Option<Condition> {
     match scope {
         PersonScope::Everyone => None,
         PersonScope::Nobody => Some(Condition::all().add(Expr::val(1).eq(0))),
@@ -29,7 +34,7 @@ pub fn scope_condition(org_id: Uuid, scope: &PersonScope) -> Option<Condition> {
                 .and_where(enrolment::Column::OrgId.eq(org_id))
                 .cond_where(reach)
                 .to_owned();
-            Some(Condition::all().add(person::Column::Id.in_subquery(subquery)))
+            Some(Condition::all().add(column.in_subquery(subquery)))
         }
     }
 }
@@ -214,7 +219,8 @@ async fn next_record_number(txn: &WriteTxn, org_id: Uuid) -> Result<i64, DbErr> 
 pub struct NewPerson<'a> {
     pub org_id: Uuid,
     pub person: &'a ValidPerson,
-    pub program_id: Uuid,
+    /// None for someone known only through a request for service, not yet enrolled.
+    pub program_id: Option<Uuid>,
     pub worker_id: Option<Uuid>,
     pub created_by: Uuid,
     pub started_on: Date,
@@ -232,7 +238,9 @@ pub async fn create(txn: &WriteTxn, new: NewPerson<'_>, now: OffsetDateTime) -> 
     model.created_at = Set(now);
     model.updated_at = Set(now);
     let created = person::Entity::insert(model).exec_with_returning(&**txn).await?;
-    enrol(txn, new.org_id, id, new.program_id, new.worker_id, new.started_on, now).await?;
+    if let Some(program_id) = new.program_id {
+        enrol(txn, new.org_id, id, program_id, new.worker_id, new.started_on, now).await?;
+    }
     reindex(txn, &created).await?;
     Ok(created)
 }
@@ -255,6 +263,9 @@ pub async fn enrol(
         started_on: Set(started_on),
         ended_on: Set(None),
         created_at: Set(now),
+        discharge_reason: Set(None),
+        discharge_note: Set(None),
+        request_id: Set(None),
     })
     .exec_without_returning(&**txn)
     .await?;

@@ -134,6 +134,124 @@ text_code!(
     }
 );
 
+text_code!(
+    /// How a request for service reached us.
+    RequestSource {
+        WalkIn => "walk-in",
+        Phone => "phone",
+        Text => "text",
+        WebForm => "web-form",
+        PartnerReferral => "partner-referral",
+        SelfReferral => "self-referral",
+    }
+);
+
+text_code!(
+    /// Where a request for service stands.
+    RequestStatus {
+        New => "new",
+        Screened => "screened",
+        Waiting => "waiting",
+        Enrolled => "enrolled",
+        ReferredOut => "referred-out",
+        Closed => "closed",
+    }
+);
+
+text_code!(
+    /// Intake triage.
+    Urgency { Emergency => "emergency", Urgent => "urgent", Routine => "routine" }
+);
+
+text_code!(
+    /// How well a request fits a program (screening, 3.01).
+    ProgramFit { Fits => "fits", Partly => "partly", DoesNotFit => "does-not-fit" }
+);
+
+text_code!(
+    /// Whether the person is in the population the program is for, and on what footing.
+    PopulationFit {
+        Meets => "meets",
+        SelfIdentifies => "self-identifies",
+        DoesNotMeet => "does-not-meet",
+        Unknown => "unknown",
+    }
+);
+
+text_code!(
+    /// Why a request was closed without enrolment or referral.
+    CloseReason {
+        InformationOnly => "information-only",
+        Withdrawn => "withdrawn",
+        Unreachable => "unreachable",
+        Duplicate => "duplicate",
+    }
+);
+
+text_code!(
+    /// Waiting-list priority.
+    WaitlistPriority { High => "high", Normal => "normal", Low => "low" }
+);
+
+text_code!(
+    /// Why someone left a waiting list.
+    WaitlistRemoval {
+        Enrolled => "enrolled",
+        ServedElsewhere => "served-elsewhere",
+        NoLongerWanted => "no-longer-wanted",
+        Unreachable => "unreachable",
+    }
+);
+
+text_code!(
+    /// Why an enrolment ended.
+    DischargeReason {
+        GoalsMet => "goals-met",
+        Moved => "moved",
+        Disengaged => "disengaged",
+        Transferred => "transferred",
+        Deceased => "deceased",
+        Other => "other",
+    }
+);
+
+text_code!(
+    /// Who was called during a crisis.
+    CrisisCall {
+        EmergencyServices => "emergency-services",
+        CrisisLine => "crisis-line",
+        MobileCrisis => "mobile-crisis",
+        DomesticViolenceLine => "dv-line",
+        ChildProtection => "child-protection",
+        AdultProtection => "adult-protection",
+        Other => "other",
+    }
+);
+
+text_code!(
+    /// Why the trauma and safety checklist (4.03) applies to a person.
+    SafetyFlag {
+        Abuse => "abuse",
+        Neglect => "neglect",
+        Violence => "violence",
+        Trauma => "trauma",
+        SuicideRisk => "suicide-risk",
+    }
+);
+
+text_code!(
+    /// The trauma and safety checklist (4.03).
+    SafetyStep {
+        TraumaInformed => "trauma-informed",
+        TraumaEducation => "trauma-education",
+        SafetyPlan => "safety-plan",
+        ReportingOffered => "reporting-offered",
+        OptionsExplained => "options-explained",
+        MonitoringRaised => "monitoring-raised",
+        IntensiveOffered => "intensive-offered",
+    }
+);
+
 impl Country {
     /// The national suicide and crisis line.
     pub fn crisis_line(self) -> &'static str {

@@ -1,8 +1,12 @@
 //! Pure types and rules: no IO. Input from forms and JSON is parsed into these types at the edge.
 
 pub mod clock;
+// text_code! is declared in codes and used by the modules after it.
+#[macro_use]
 pub mod codes;
+pub mod intake;
 pub mod person;
+pub mod risk;
 pub mod search;
 pub mod setup;
 pub mod validation;

@@ -12,6 +12,9 @@ pub struct Model {
     pub started_on: TimeDate,
     pub ended_on: Option<TimeDate>,
     pub created_at: TimeDateTimeWithTimeZone,
+    pub discharge_reason: Option<String>,
+    pub discharge_note: Option<String>,
+    pub request_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
