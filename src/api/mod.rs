@@ -1,5 +1,6 @@
 //! The JSON API under /api/v1: bearer tokens, the error envelope, OpenAPI from the handlers.
 
+pub mod intake;
 pub mod people;
 pub mod setup;
 
@@ -19,7 +20,9 @@ use utoipa_swagger_ui::SwaggerUi;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Mainstay API", version = "1", description = "Organisation set-up and person records. \
+    info(title = "Mainstay API", version = "1", description = "Organisation set-up, person records and intake: requests for service, \
+        triage and screening, waiting lists, risk screens and safety plans, the crisis procedure and crisis \
+        events, and time to first service. \
         Authenticate with `Authorization: Bearer <token>` (create a token under Account → API tokens). \
         Errors use the envelope `{\"errors\":[{\"field\":…,\"detail\":…,\"code\":…}]}`."),
     modifiers(&BearerAuth),
@@ -43,7 +46,7 @@ impl Modify for BearerAuth {
 /// The API routes and the OpenAPI document generated from them.
 pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1", setup::routes().merge(people::routes()))
+        .nest("/api/v1", setup::routes().merge(people::routes()).merge(intake::routes()))
         .split_for_parts()
 }
 

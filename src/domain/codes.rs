@@ -25,12 +25,35 @@ macro_rules! text_code {
             }
         }
 
+        impl $crate::domain::codes::TextCode for $name {
+            fn all() -> &'static [Self] {
+                Self::ALL
+            }
+            fn code(self) -> &'static str {
+                $name::code(self)
+            }
+            fn message_id(self) -> String {
+                $name::message_id(self)
+            }
+            fn parse(code: &str) -> Option<Self> {
+                $name::parse(code)
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.code())
             }
         }
     };
+}
+
+/// What every closed list offers, so forms and labels can be built for any of them.
+pub trait TextCode: Copy + 'static {
+    fn all() -> &'static [Self];
+    fn code(self) -> &'static str;
+    fn message_id(self) -> String;
+    fn parse(code: &str) -> Option<Self>;
 }
 
 pub fn kebab(name: &str) -> String {

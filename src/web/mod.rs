@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod errors;
+pub mod intake;
 pub mod people;
 pub mod shell;
 pub mod signin;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/login/two-factor", get(signin::two_factor_page).post(signin::two_factor))
         .route("/logout", post(signin::logout))
         .merge(people::routes())
+        .merge(intake::routes())
         .merge(admin::routes())
         .merge(account::routes())
 }
