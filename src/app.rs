@@ -30,6 +30,8 @@ pub struct AppState {
     pub clock: Clock,
     pub metrics: PrometheusHandle,
     pub signin_throttle: Arc<crate::auth::SigninThrottle>,
+    /// Self-referrals accepted per address (the public form is open to anyone).
+    pub referral_throttle: Arc<crate::auth::SigninThrottle>,
     pub access_cache: Arc<crate::auth::AccessCache>,
 }
 
@@ -55,6 +57,7 @@ impl AppState {
             metrics: metrics_handle(),
             // 30 failed sign-ins per address per 15 minutes: generous for a shared office.
             signin_throttle: Arc::new(crate::auth::SigninThrottle::new(30, time::Duration::minutes(15))),
+            referral_throttle: Arc::new(crate::auth::SigninThrottle::new(5, time::Duration::hours(1))),
             access_cache: Default::default(),
         }
     }

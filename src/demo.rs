@@ -3,18 +3,27 @@
 //! reserved 555-01xx range and e-mail addresses the reserved example.org domain.
 
 use crate::db::entities::{
-    enrolment, household_member, organisation, person, person_search_term, program, site, staff, staff_program,
+    crisis_event, crisis_procedure, enrolment, household_member, organisation, person, person_safety,
+    person_search_term, program, program_intake_setting, risk_response, risk_screen, safety_plan, service_request,
+    site, staff, staff_program, waitlist_checkin, waitlist_entry,
 };
 use crate::db::{self, Db};
-use crate::domain::codes::{Role, SettingType};
+use crate::domain::codes::{
+    CloseReason, CrisisCall, PopulationFit, ProgramFit, RequestSource, RequestStatus, Role, SafetyFlag, SafetyStep,
+    SettingType, Urgency, WaitlistPriority, WaitlistRemoval,
+};
+use crate::domain::intake as rules;
+use crate::domain::risk::{self, Concern, CssrsAnswers, IndividualReason, ResponseKind, RiskLevel, ScreenKind};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Iterable, QueryFilter};
 use time::{Date, Duration, OffsetDateTime};
 use uuid::Uuid;
 
 pub const DEMO_PASSWORD: &str = "mainstay-demo";
+
+const ORG_TIME_ZONE: &str = "America/New_York";
 
 /// The sign-ins printed by `serve --demo`: (role, e-mail).
 pub const DEMO_SIGN_INS: &[(Role, &str)] = &[
@@ -318,21 +327,26 @@ pub async fn generate(db: &Db, people: usize, seed: u64, now: OffsetDateTime) ->
         return Ok(DemoSummary { org_id: existing.org_id, people: 0, staff: 0, created: false });
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    // Intake records draw from a stream of their own, so a seed gives the same people with or without them.
+    let mut intake_rng = ChaCha8Rng::seed_from_u64(seed);
+    intake_rng.set_stream(1);
     let org_id = uuid(&mut rng);
     let password_hash = crate::auth::hash_password(DEMO_PASSWORD.to_string()).await?;
     let txn = db.begin_write().await?;
     insert_org(&txn, org_id, now).await?;
     let programs = insert_programs(&txn, &mut rng, org_id, now).await?;
     insert_sites(&txn, &mut rng, org_id, now).await?;
-    let workers = insert_staff(&txn, &mut rng, org_id, &programs, &password_hash, people, now).await?;
+    let team = insert_staff(&txn, &mut rng, org_id, &programs, &password_hash, people, now).await?;
     let today = now.date();
-    insert_people(&txn, &mut rng, org_id, &programs, &workers, people, today, now).await?;
+    let members =
+        insert_people(&txn, &mut rng, &mut intake_rng, org_id, &programs, &team.workers, people, today, now).await?;
+    insert_intake(&txn, intake_rng, org_id, &programs, &team, &members, now).await?;
     let entry =
         crate::audit::Entry::new(org_id, "demo.generate").detail(serde_json::json!({ "people": people, "seed": seed }));
     db::audit::append(&txn, entry, now).await?;
     txn.commit().await?;
     db.after_bulk_load().await?;
-    Ok(DemoSummary { org_id, people, staff: workers.len() + 4, created: true })
+    Ok(DemoSummary { org_id, people, staff: team.workers.len() + 4, created: true })
 }
 
 async fn insert_org(txn: &db::WriteTxn, org_id: Uuid, now: OffsetDateTime) -> anyhow::Result<()> {
@@ -340,7 +354,7 @@ async fn insert_org(txn: &db::WriteTxn, org_id: Uuid, now: OffsetDateTime) -> an
         id: Set(org_id),
         name: Set("Harbour Light Recovery Community".into()),
         country: Set("US".into()),
-        time_zone: Set("America/New_York".into()),
+        time_zone: Set(ORG_TIME_ZONE.into()),
         default_language: Set("en".into()),
         edition: Set("cse-2024".into()),
         require_totp: Set(false),
@@ -468,6 +482,15 @@ struct StaffSpec {
     programs: Vec<Uuid>,
 }
 
+/// The demo accounts the intake records refer to, and everyone who carries a caseload.
+struct Team {
+    admin: Uuid,
+    coach: Uuid,
+    referral: Uuid,
+    /// Supervisor, coaches, then the facilitator and the referral specialist.
+    workers: Vec<Uuid>,
+}
+
 /// The named demo accounts plus enough extra coaches for about 30 people each.
 async fn insert_staff(
     txn: &db::WriteTxn,
@@ -477,7 +500,7 @@ async fn insert_staff(
     hash: &str,
     people: usize,
     now: OffsetDateTime,
-) -> anyhow::Result<Vec<Uuid>> {
+) -> anyhow::Result<Team> {
     let names =
         ["Alex Morgan", "Dana Whitfield", "Sam Okafor", "Rosa Delgado", "Jordan Tsosie", "Priya Raman", "Lee Tremblay"];
     let mut specs: Vec<StaffSpec> = DEMO_SIGN_INS
@@ -557,12 +580,13 @@ async fn insert_staff(
         staff_program::Entity::insert_many(chunk.to_vec()).exec_without_returning(&**txn).await?;
     }
     // People are spread over everyone who carries a caseload.
-    Ok(specs
+    let workers = specs
         .iter()
         .filter(|s| s.roles.iter().any(|r| matches!(r, Role::Coach | Role::Supervisor)))
         .map(|s| s.id)
         .chain([specs[4].id, specs[5].id])
-        .collect())
+        .collect();
+    Ok(Team { admin: specs[0].id, coach: specs[3].id, referral: specs[5].id, workers })
 }
 
 fn job_title(role: Role) -> &'static str {
@@ -577,45 +601,82 @@ fn job_title(role: Role) -> &'static str {
     }
 }
 
+/// What the intake records need to know about one generated person and their enrolment.
+struct Member {
+    person_id: Uuid,
+    enrolment_id: Uuid,
+    /// Index into the demo programs.
+    program: usize,
+    worker: Uuid,
+    started_on: Date,
+    /// The request for service the enrolment came from, for people who started in the past year.
+    request_id: Option<Uuid>,
+    given_name: String,
+    family_name: String,
+    phone: Option<String>,
+    email: Option<String>,
+    date_of_birth: Option<Date>,
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn insert_people(
     txn: &db::WriteTxn,
     rng: &mut ChaCha8Rng,
+    intake_rng: &mut ChaCha8Rng,
     org_id: Uuid,
     programs: &[Uuid],
     workers: &[Uuid],
     count: usize,
     today: Date,
     now: OffsetDateTime,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<Member>> {
     let mut people = Vec::with_capacity(500);
     let mut terms = Vec::with_capacity(20_000);
     let mut enrolments = Vec::with_capacity(600);
     let mut household = Vec::with_capacity(300);
+    let mut members = Vec::with_capacity(count);
     let (facilitator, referral) = (workers[workers.len() - 2], workers[workers.len() - 1]);
     for n in 0..count {
         let p = synthetic_person(rng, org_id, n as i64 + 1, today, now);
         let worker_index = n % workers.len();
         let worker = workers[worker_index];
         let program = if worker == facilitator {
-            programs[2]
+            2
         } else if worker == referral {
-            programs[3]
+            3
         } else {
-            programs[usize::from(rng.gen_bool(0.2))]
+            usize::from(rng.gen_bool(0.2))
         };
+        let enrolment_id = uuid(rng);
+        let started_on = today - Duration::days(rng.gen_range(1..720));
+        // Most people who started in the past year came to us through a request for service.
+        let request_id =
+            ((today - started_on).whole_days() <= 330 && intake_rng.gen_bool(0.9)).then(|| uuid(intake_rng));
         enrolments.push(enrolment::ActiveModel {
-            id: Set(uuid(rng)),
+            id: Set(enrolment_id),
             org_id: Set(org_id),
             person_id: Set(p.id),
-            program_id: Set(program),
+            program_id: Set(programs[program]),
             worker_id: Set(Some(worker)),
-            started_on: Set(today - Duration::days(rng.gen_range(1..720))),
+            started_on: Set(started_on),
             ended_on: Set(None),
             created_at: Set(now),
             discharge_reason: Set(None),
             discharge_note: Set(None),
-            request_id: Set(None),
+            request_id: Set(request_id),
+        });
+        members.push(Member {
+            person_id: p.id,
+            enrolment_id,
+            program,
+            worker,
+            started_on,
+            request_id,
+            given_name: p.legal_given_name.clone(),
+            family_name: p.legal_family_name.clone(),
+            phone: p.phone.clone(),
+            email: p.email.clone(),
+            date_of_birth: p.date_of_birth,
         });
         if rng.gen_bool(0.25) {
             for _ in 0..rng.gen_range(1..=3) {
@@ -647,7 +708,7 @@ async fn insert_people(
         .filter(organisation::Column::Id.eq(org_id))
         .exec(&**txn)
         .await?;
-    Ok(())
+    Ok(members)
 }
 
 async fn flush(
@@ -763,4 +824,1252 @@ fn synthetic_person(
 /// Checks the demo is present (used by `serve --demo` to decide whether to generate).
 pub async fn present(db: &Db) -> anyhow::Result<bool> {
     Ok(staff::Entity::find().filter(staff::Column::Email.eq(DEMO_SIGN_INS[0].1)).one(db.conn()).await?.is_some())
+}
+
+// ---------- intake: requests, waiting lists, risk screens, safety plans, crisis records ----------
+
+/// Days promised from request to first service (emergency, urgent, routine), program by program.
+const TARGETS: [(i32, i32, i32); 4] = [(0, 2, 10), (0, 2, 10), (0, 3, 14), (0, 1, 3)];
+/// Days between check-ins with people on a waiting list.
+const CHECKIN_DAYS: i32 = 14;
+
+const PRSC_POPULATION: &str = "Adults who live with a serious mental illness, a substance use disorder or both, \
+including people who describe themselves that way without a diagnosis, and transition-age youth (16 to 25) facing \
+the same challenges.";
+const FAMILY_POPULATION: &str =
+    "Relatives and chosen family of someone living with a substance use disorder or a serious mental illness.";
+
+const SOURCES: &[(&str, u32)] =
+    &[("walk-in", 20), ("phone", 30), ("text", 12), ("web-form", 12), ("partner-referral", 16), ("self-referral", 10)];
+const PARTNERS: &[&str] = &[
+    "St. Brigid Emergency Department",
+    "County Probation Office",
+    "Harbourview Community Health Centre",
+    "Eastside Shelter",
+    "County Jail Reentry Program",
+];
+const ASKED_FOR: [&[&str]; 4] = [
+    &[
+        "Wants a recovery coach after finishing a detox stay",
+        "Looking for support to stay in recovery after release from county jail",
+        "Would like someone to meet weekly while starting treatment",
+        "Asked for help rebuilding a daily routine after a hospital stay",
+        "Wants a peer who has been through it to help plan next steps",
+        "Needs support getting back to work while in recovery",
+    ],
+    &[
+        "Asking how to support a son in early recovery",
+        "Wants help for the family after a daughter's overdose",
+        "Partner is in treatment; looking for support for herself and the children",
+    ],
+    &["Interested in the weekly recovery education group", "Wants a support group on weekday evenings"],
+    &["Wants regular check-in calls while waiting for treatment", "Asked for help finding recovery meetings nearby"],
+];
+const INFO_ASKED: &[(&str, &str)] = &[
+    ("Asked for meeting times near the harbour", "Gave the meeting list and our opening hours"),
+    ("Wanted to know what a recovery coach does", "Explained coaching; they will call back if interested"),
+    ("Asked where to get naloxone for free", "Told them where to get naloxone and how to use it"),
+    ("Asked whether we can find detox beds", "Gave the county withdrawal management line"),
+    ("Asked about recovery housing in the county", "Shared the recovery housing list"),
+];
+const REFERRALS: &[(&str, &str, &str)] = &[
+    ("Needs help finding an apartment", "County housing office", "Needs a housing search, which we do not offer"),
+    (
+        "Wants counselling for depression",
+        "Harbourview Community Health Centre, counselling team",
+        "Asked for clinical counselling; our coaches are not clinicians",
+    ),
+    (
+        "Looking for a medically supervised detox bed",
+        "St. Brigid withdrawal management unit",
+        "Needs medically supervised withdrawal before peer support",
+    ),
+    (
+        "Needs help with an eviction hearing",
+        "Harbourview legal aid clinic",
+        "Legal help with an eviction is outside what we offer",
+    ),
+];
+const URGENCY_REASONS: [&[&str]; 3] = [
+    &[
+        "Overdosed two days ago and is alone at home with no supports",
+        "Just left the emergency department and says they will use tonight without help",
+    ],
+    &[
+        "Leaving detox in two days with no support lined up",
+        "Eviction notice this week; worried about relapse",
+        "Released from jail yesterday with no phone or housing",
+    ],
+    &[
+        "Stable housing and supports; wants to plan next steps",
+        "Steady for a few months and wants a coach for the long haul",
+        "No immediate risk; wants support when a place opens",
+    ],
+];
+const CRITICAL_NEEDS: &[&str] =
+    &["Somewhere to sleep tonight", "Food and a working phone", "Transport to appointments", "A naloxone kit"];
+const OFFERS: [&str; 4] = [
+    "Weekly one-to-one coaching at the centre or by phone",
+    "Family support sessions every other week",
+    "Tuesday evening recovery education group",
+    "Follow-up calls from the information and referral line",
+];
+const POPULATION_BASIS: &[(PopulationFit, &str)] = &[
+    (PopulationFit::Meets, "Told us about a substance use disorder diagnosis from their treatment program"),
+    (PopulationFit::Meets, "Has a serious mental illness diagnosis and sees a psychiatrist at the health centre"),
+    (PopulationFit::SelfIdentifies, "Identifies as a person in recovery from alcohol use"),
+    (PopulationFit::SelfIdentifies, "Describes themselves as living with depression and opioid use"),
+];
+const FAMILY_BASIS: &[&str] = &["Parent of a person in recovery", "Partner of someone in treatment"];
+const WAITLIST_OFFERS: &[&str] = &[
+    "Tuesday evening recovery group at the centre in the meantime",
+    "Meeting list and the warmline number",
+    "Monthly family education night",
+];
+const OTHER_CLOSES: &[(CloseReason, &str)] = &[
+    (CloseReason::Withdrawn, "Said they found support through their church"),
+    (CloseReason::Unreachable, "Three calls and a text over two weeks with no answer"),
+    (CloseReason::Duplicate, "Same person also used the web form; kept the other request"),
+];
+const SCREEN_NOTES: &[&str] = &[
+    "Asked after they mentioned feeling hopeless at a check-in",
+    "Screened because of what was recorded at intake",
+    "Screened at a home visit, with their grandmother present at their request",
+];
+const PLAN_TEXT: [&[&str]; 7] = [
+    &[
+        "Not sleeping, staying in my room, skipping meals",
+        "Going back to the old neighbourhood; stopping calls with my sponsor",
+        "Anniversaries of my brother's death; arguments at home",
+    ],
+    &[
+        "Walk by the water, a cold shower, the breathing exercise from group",
+        "Music with headphones, drawing, making tea",
+        "Writing in my journal, playing with the dog",
+    ],
+    &[
+        "Drop-in at the recovery centre; the library on Elm St",
+        "The coffee shop near work; calling my cousin",
+        "Afternoon group at the centre; the park on Union Rd",
+    ],
+    &["My sister; my sponsor", "My coach; my friend from group", "My grandmother; my partner"],
+    &[
+        "My coach at Harbour Light: (207) 555-0150; 988 at any time",
+        "County mobile crisis team: (207) 555-0142; my counsellor at the health centre",
+        "988 by phone or text; St. Brigid emergency department",
+    ],
+    &[
+        "My sister keeps my medication and gives me a week at a time",
+        "Cleared old supplies out of the flat; no alcohol at home",
+        "My partner holds the car keys on bad nights",
+    ],
+    &["My kids", "Getting my licence back; my dog", "Seeing my niece grow up; finishing my course"],
+];
+
+/// A crisis scenario: what happened, what staff did, who was called (codes), call details, outcome.
+type Scenario = (&'static str, &'static str, &'static [&'static str], Option<&'static str>, &'static str);
+
+const PERSON_CRISES: &[Scenario] = &[
+    (
+        "Said during a phone check-in that they had been thinking about ending their life and had been drinking.",
+        "Stayed on the line, asked directly about a plan, and made a three-way call to the crisis line.",
+        &["crisis-line"],
+        Some("The 988 counsellor stayed on the call for about 25 minutes."),
+        "Agreed to stay with their sister tonight and to meet their coach tomorrow morning.",
+    ),
+    (
+        "Found unresponsive in the drop-in bathroom.",
+        "Gave two doses of naloxone, called 911 and stayed with them until the paramedics arrived.",
+        &["emergency-services"],
+        None,
+        "Taken to St. Brigid emergency department, breathing on their own.",
+    ),
+    (
+        "Arrived with bruises and said their partner had hurt them last night.",
+        "Talked in a private room, planned where to go tonight and called the shelter line together.",
+        &["dv-line"],
+        Some("Harbour House shelter line."),
+        "Has a bed at the shelter tonight and will not go home until there is a plan.",
+    ),
+    (
+        "Became very angry in the lobby and threatened to hurt another member.",
+        "Moved other members away, spoke calmly, and called the police when the threats continued.",
+        &["emergency-services", "other"],
+        Some("The centre manager came down to help."),
+        "Left with the officers without anyone being hurt; welcome back after a meeting with the manager.",
+    ),
+    (
+        "Said a new roommate takes their benefit money every month and will not let them go out alone.",
+        "Listened, explained what a report would mean, and made the adult protection report with them present.",
+        &["adult-protection"],
+        None,
+        "Report accepted; a caseworker will visit this week.",
+    ),
+    (
+        "Texted that they were on the bridge and did not feel safe.",
+        "Kept texting, asked where exactly they were, and called the crisis line and the mobile crisis team.",
+        &["crisis-line", "mobile-crisis"],
+        None,
+        "The mobile crisis team met them on the bridge and took them to their mother's house.",
+    ),
+    (
+        "Told their coach that their children had been left alone overnight while they were using.",
+        "Explained our duty to report before making the call, then made the report together.",
+        &["child-protection"],
+        None,
+        "Child protection will visit; the person asked us to keep supporting them through it.",
+    ),
+];
+const ANONYMOUS_CRISES: &[(&str, Scenario)] = &[
+    (
+        "Caller in their twenties from the east side; would not give a name",
+        (
+            "Called the warmline saying they had taken more pills than prescribed.",
+            "Kept them talking and asked where they were while a colleague called 911 on another line.",
+            &["emergency-services"],
+            None,
+            "Paramedics found them at the address they gave and took them to hospital.",
+        ),
+    ),
+    (
+        "Adult texter who said they were near the harbour",
+        (
+            "Texted that they did not want to be alive any more.",
+            "Answered straight away, asked about their safety and shared the crisis line; they agreed to text 988.",
+            &["crisis-line"],
+            None,
+            "Said they were texting with 988 and would text us again tomorrow.",
+        ),
+    ),
+    (
+        "Parent calling about an adult son; no names given",
+        (
+            "Worried their son would overdose after leaving jail this week.",
+            "Explained how to use naloxone and where to get it free, and gave the mobile crisis number.",
+            &[],
+            None,
+            "Will pick up naloxone today and call the mobile crisis team if needed.",
+        ),
+    ),
+];
+const FOLLOW_UP_NOTES: &[&str] = &[
+    "Called back; they are safe and came to group this week.",
+    "Met in person; the safety plan was updated together.",
+    "Spoke with them and their sister; doing better and sleeping again.",
+];
+
+/// Codes from `chosen` in the list's canonical order, `;`-joined as stored.
+fn canonical(chosen: &[&str], all: &[&str]) -> String {
+    all.iter().copied().filter(|code| chosen.contains(code)).collect::<Vec<_>>().join(";")
+}
+
+/// Screener answers whose most severe yes gives `level` (checked with `risk::suicide_level` by the caller).
+fn answers_for(rng: &mut ChaCha8Rng, level: RiskLevel) -> CssrsAnswers {
+    let none = CssrsAnswers { q1: false, q2: false, q3: None, q4: None, q5: None, q6: false, q6_recent: None };
+    match level {
+        RiskLevel::None => none,
+        RiskLevel::Low => {
+            let q2 = rng.gen_bool(0.4);
+            let no = q2.then_some(false);
+            CssrsAnswers { q1: true, q2, q3: no, q4: no, q5: no, ..none }
+        }
+        RiskLevel::Moderate if rng.gen_bool(0.6) => {
+            CssrsAnswers { q1: true, q2: true, q3: Some(true), q4: Some(false), q5: Some(false), ..none }
+        }
+        RiskLevel::Moderate => CssrsAnswers { q1: rng.gen_bool(0.5), q6: true, q6_recent: Some(false), ..none },
+        RiskLevel::High => match rng.gen_range(0..3) {
+            0 => CssrsAnswers { q1: true, q2: true, q3: Some(true), q4: Some(true), q5: Some(false), ..none },
+            1 => CssrsAnswers { q1: true, q2: true, q3: Some(true), q4: Some(true), q5: Some(true), ..none },
+            _ => CssrsAnswers { q1: true, q6: true, q6_recent: Some(true), ..none },
+        },
+    }
+}
+
+/// Inserts rows in batches small enough for any database's limit on bound values.
+async fn insert_all<A>(txn: &db::WriteTxn, rows: Vec<A>) -> anyhow::Result<()>
+where
+    A: ActiveModelTrait + Send,
+{
+    let columns = <<A as ActiveModelTrait>::Entity as EntityTrait>::Column::iter().count().max(1);
+    let per_batch = (30_000 / columns).max(1);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let batch: Vec<A> = rows.by_ref().take(per_batch).collect();
+        <A::Entity as EntityTrait>::insert_many(batch).exec_without_returning(&**txn).await?;
+    }
+    Ok(())
+}
+
+fn active<M, A>(models: Vec<M>) -> Vec<A>
+where
+    A: From<M>,
+{
+    models.into_iter().map(A::from).collect()
+}
+
+/// Intake records for the demo organisation: settings, a year of requests, waiting lists, risk
+/// screens with their responses and safety plans, the crisis procedure and crisis events.
+async fn insert_intake(
+    txn: &db::WriteTxn,
+    rng: ChaCha8Rng,
+    org_id: Uuid,
+    programs: &[Uuid],
+    team: &Team,
+    members: &[Member],
+    now: OffsetDateTime,
+) -> anyhow::Result<()> {
+    let today = crate::app::local_date(ORG_TIME_ZONE, now);
+    let mut g = Intake {
+        rng,
+        org_id,
+        programs,
+        team,
+        members,
+        now,
+        today,
+        requests: Vec::new(),
+        entries: Vec::new(),
+        checkins: Vec::new(),
+        screens: Vec::new(),
+        responses: Vec::new(),
+        plans: Vec::new(),
+        safety: Vec::new(),
+        events: Vec::new(),
+    };
+    let n = members.len();
+    g.enrolled_requests();
+    g.open_requests(12.max(n * 3 / 200));
+    g.waiting_requests(5.max(n / 80));
+    g.removed_from_waitlist(2.max(n / 400));
+    g.referred_requests(3.max(n * 6 / 100));
+    g.closed_requests(3.max(n * 5 / 100), 2.max(n / 50));
+    g.risk_screens();
+    g.crisis_events(6.max(n / 500));
+
+    let procedure_id = uuid(&mut g.rng);
+    insert_all(txn, intake_settings(org_id, programs, members, now)).await?;
+    crisis_procedure::Entity::insert(crisis_procedure_revision(procedure_id, org_id, team.admin, today, now))
+        .exec_without_returning(&**txn)
+        .await?;
+    insert_all::<service_request::ActiveModel>(txn, active(g.requests)).await?;
+    insert_all::<waitlist_entry::ActiveModel>(txn, active(g.entries)).await?;
+    insert_all::<waitlist_checkin::ActiveModel>(txn, active(g.checkins)).await?;
+    insert_all::<risk_screen::ActiveModel>(txn, active(g.screens)).await?;
+    insert_all::<risk_response::ActiveModel>(txn, active(g.responses)).await?;
+    insert_all::<safety_plan::ActiveModel>(txn, active(g.plans)).await?;
+    insert_all::<person_safety::ActiveModel>(txn, active(g.safety)).await?;
+    insert_all::<crisis_event::ActiveModel>(txn, active(g.events)).await?;
+    Ok(())
+}
+
+fn intake_settings(
+    org_id: Uuid,
+    programs: &[Uuid],
+    members: &[Member],
+    now: OffsetDateTime,
+) -> Vec<program_intake_setting::ActiveModel> {
+    let mut enrolled = [0i32; 4];
+    for m in members {
+        enrolled[m.program] += 1;
+    }
+    programs
+        .iter()
+        .enumerate()
+        .map(|(i, program_id)| {
+            let (emergency, urgent, routine) = TARGETS[i];
+            let (statement, prsc, capacity) = match i {
+                // Coaching is full, which is why people wait for it.
+                0 => (Some(PRSC_POPULATION), true, Some(enrolled[0].max(1))),
+                1 => (Some(FAMILY_POPULATION), false, Some(enrolled[1] + (enrolled[1] / 10).max(2))),
+                _ => (None, false, None),
+            };
+            program_intake_setting::ActiveModel {
+                org_id: Set(org_id),
+                program_id: Set(*program_id),
+                population_statement: Set(statement.map(String::from)),
+                prsc_population: Set(prsc),
+                target_emergency_days: Set(emergency),
+                target_urgent_days: Set(urgent),
+                target_routine_days: Set(routine),
+                capacity: Set(capacity),
+                checkin_days: Set(CHECKIN_DAYS),
+                // None of the demo programs serves young people, so the program-wide screen is enough.
+                screen_everyone: Set(false),
+                version: Set(1),
+                updated_at: Set(now),
+            }
+        })
+        .collect()
+}
+
+fn crisis_procedure_revision(
+    id: Uuid,
+    org_id: Uuid,
+    admin: Uuid,
+    today: Date,
+    now: OffsetDateTime,
+) -> crisis_procedure::ActiveModel {
+    let approved_on = today - Duration::days(130);
+    crisis_procedure::ActiveModel {
+        id: Set(id),
+        org_id: Set(org_id),
+        revision: Set(1),
+        intervention: Set("Stay with the person, keep your voice calm and slow, and ask plainly whether they are \
+thinking about suicide or about hurting someone else. Listen more than you talk. Help them find one next step they \
+can manage: somewhere safe to be tonight, someone to be with, a call to make together. Do not leave a person at high \
+risk alone; ask a colleague to stay with you."
+            .into()),
+        intensive_services: Set("When someone needs more than peer support, connect them in person, not just with a \
+phone number. Call the county mobile crisis team or the crisis line together, offer a warm hand-off to the health \
+centre or the emergency department, and go with them if you can. Write down who you spoke to and what was agreed."
+            .into()),
+        emergency_responders: Set("Call 911 straight away when anyone is in immediate danger: an overdose, a weapon, \
+an attempt in progress or a medical emergency. Give the address first, stay on the line, and follow the \
+dispatcher's instructions. Use naloxone if you suspect an opioid overdose. Meet the responders at the door and tell \
+them what you saw."
+            .into()),
+        domestic_violence: Set("Talk somewhere private and believe what you are told. Never leave messages, texts or \
+letters that a partner could see unless the person has said it is safe. Offer the Harbour House shelter line and \
+plan together how to reach it safely. Keep the person's location out of any conversation with the partner, and \
+call 911 if anyone is in danger now."
+            .into()),
+        anonymous_callers: Set("People may call or text without giving a name, and that is their right. Keep them \
+talking, ask where they are and whether they are safe right now, and offer the crisis line. If they are in danger, \
+a colleague calls 911 on another line with whatever location you have. Log the event with what you know about the \
+caller."
+            .into()),
+        mandatory_reporting: Set("When a child may be harmed or neglected, or an adult who cannot protect themselves \
+is being abused or exploited, we must report it to child or adult protection. Tell the person before you report \
+when it is safe to do so, and invite them to make the call with you. Tell your supervisor the same day and record \
+the report in the crisis log."
+            .into()),
+        approved_by: Set("Board of directors".into()),
+        approved_on: Set(approved_on),
+        created_by: Set(admin),
+        created_at: Set((approved_on.midnight().assume_utc() + Duration::hours(15)).min(now)),
+    }
+}
+
+/// Gathers the intake rows before they are written in batches.
+struct Intake<'a> {
+    rng: ChaCha8Rng,
+    org_id: Uuid,
+    programs: &'a [Uuid],
+    team: &'a Team,
+    members: &'a [Member],
+    now: OffsetDateTime,
+    /// Today in the organisation's time zone.
+    today: Date,
+    requests: Vec<service_request::Model>,
+    entries: Vec<waitlist_entry::Model>,
+    checkins: Vec<waitlist_checkin::Model>,
+    screens: Vec<risk_screen::Model>,
+    responses: Vec<risk_response::Model>,
+    plans: Vec<safety_plan::Model>,
+    safety: Vec<person_safety::Model>,
+    events: Vec<crisis_event::Model>,
+}
+
+/// The kinds of open request the queue cycles through; the first ten give the demo coach a mix.
+#[derive(Clone, Copy)]
+enum Open {
+    Emergency,
+    Untriaged,
+    UntriagedOverdue,
+    Urgent,
+    UrgentScreenedOverdue,
+    Routine,
+    RoutineScreened,
+    RoutineScreenedOverdue,
+}
+
+impl Intake<'_> {
+    /// An instant in working hours on `day` in the organisation's zone (13:00–22:00 UTC is 08:00–18:00
+    /// there, summer or winter), never later than now.
+    fn at(&self, day: Date, minute: i64) -> OffsetDateTime {
+        (day.midnight().assume_utc() + Duration::minutes(13 * 60 + minute.clamp(0, 539))).min(self.now)
+    }
+
+    fn some_time(&mut self, day: Date) -> OffsetDateTime {
+        let minute = self.rng.gen_range(0..300);
+        self.at(day, minute)
+    }
+
+    /// A moment `lo..=hi` minutes after `t`, never later than now.
+    fn later(&mut self, t: OffsetDateTime, lo: i64, hi: i64) -> OffsetDateTime {
+        (t + Duration::minutes(self.rng.gen_range(lo..=hi))).min(self.now)
+    }
+
+    fn days_ago(&self, days: i64) -> Date {
+        self.today - Duration::days(days)
+    }
+
+    /// A day between `lo` and `hi` days ago.
+    fn day_within(&mut self, lo: i64, hi: i64) -> Date {
+        let days = self.rng.gen_range(lo..=hi);
+        self.days_ago(days)
+    }
+
+    /// A working-hours moment on a day between `lo` and `hi` days ago.
+    fn time_within(&mut self, lo: i64, hi: i64) -> OffsetDateTime {
+        let day = self.day_within(lo, hi);
+        self.some_time(day)
+    }
+
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.rng.gen_range(0..items.len())]
+    }
+
+    fn text(&mut self, items: &[&str]) -> Option<String> {
+        Some(self.pick(items).to_string())
+    }
+
+    /// A colleague other than the demo coach who carries a caseload.
+    fn colleague(&mut self) -> Uuid {
+        let others: Vec<Uuid> = self.team.workers.iter().copied().filter(|w| *w != self.team.coach).collect();
+        self.pick(&others)
+    }
+
+    fn blank_request(&mut self, received_at: OffsetDateTime, source: &str, logged_by: Uuid) -> service_request::Model {
+        let online = source == RequestSource::WebForm.code() || source == RequestSource::SelfReferral.code();
+        let partner = source == RequestSource::PartnerReferral.code();
+        let referrer_name = partner.then(|| {
+            let given = self.pick(GIVEN);
+            let family = self.pick(FAMILY);
+            format!("{given} {family}")
+        });
+        let referrer_organisation = if partner { self.text(PARTNERS) } else { None };
+        service_request::Model {
+            id: uuid(&mut self.rng),
+            org_id: self.org_id,
+            person_id: None,
+            anonymous: false,
+            source: source.to_string(),
+            received_at,
+            given_name: None,
+            family_name: None,
+            phone: None,
+            email: None,
+            date_of_birth: None,
+            safe_to_message: None,
+            referrer_name,
+            referrer_organisation,
+            asked_for: String::new(),
+            program_id: None,
+            assigned_to: None,
+            status: RequestStatus::New.code().into(),
+            urgency: None,
+            urgency_rank: rules::urgency_rank(None),
+            urgency_reason: None,
+            critical_needs: None,
+            needs_intensive: false,
+            intensive_note: None,
+            triaged_at: None,
+            triaged_by: None,
+            fit: None,
+            population_fit: None,
+            population_basis: None,
+            offer: None,
+            offer_from: None,
+            informed_at: None,
+            screened_at: None,
+            screened_by: None,
+            referred_to: None,
+            referral_reason: None,
+            close_reason: None,
+            close_note: None,
+            closed_at: None,
+            enrolment_id: None,
+            first_service_on: None,
+            created_by: (!online).then_some(logged_by),
+            version: 1,
+            created_at: received_at,
+            updated_at: received_at,
+        }
+    }
+
+    /// Someone without a record yet: the details they gave.
+    fn newcomer(&mut self, r: &mut service_request::Model) {
+        let given = self.pick(GIVEN);
+        let family = self.pick(FAMILY);
+        r.email = self.rng.gen_bool(0.35).then(|| {
+            format!("{}.{}{}@example.org", given.to_lowercase(), family.to_lowercase(), self.rng.gen_range(10..100))
+        });
+        r.given_name = Some(given.into());
+        r.family_name = self.rng.gen_bool(0.9).then(|| family.into());
+        r.phone = self.rng.gen_bool(0.85).then(|| phone(&mut self.rng));
+        r.date_of_birth =
+            self.rng.gen_bool(0.4).then(|| self.today - Duration::days(self.rng.gen_range(17 * 365..70 * 365)));
+        r.safe_to_message = self.rng.gen_bool(0.7).then(|| self.rng.gen_bool(0.8));
+    }
+
+    fn triage(&mut self, r: &mut service_request::Model, urgency: Urgency, at: OffsetDateTime, by: Uuid) {
+        let reasons = match urgency {
+            Urgency::Emergency => URGENCY_REASONS[0],
+            Urgency::Urgent => URGENCY_REASONS[1],
+            Urgency::Routine => URGENCY_REASONS[2],
+        };
+        r.urgency = Some(urgency.code().into());
+        r.urgency_rank = rules::urgency_rank(Some(urgency));
+        r.urgency_reason = self.text(reasons);
+        let critical = urgency != Urgency::Routine && self.rng.gen_bool(0.6);
+        r.critical_needs = if critical { self.text(CRITICAL_NEEDS) } else { None };
+        r.needs_intensive = match urgency {
+            Urgency::Emergency => true,
+            Urgency::Urgent => self.rng.gen_bool(0.15),
+            Urgency::Routine => false,
+        };
+        r.intensive_note = r
+            .needs_intensive
+            .then(|| "Connected with the county mobile crisis team for an assessment the same day".into());
+        r.triaged_at = Some(at);
+        r.triaged_by = Some(by);
+        r.version += 1;
+        r.updated_at = at;
+    }
+
+    /// Screening found the request fits `program`; the person was told what we offer.
+    fn screen_fit(&mut self, r: &mut service_request::Model, program: usize, at: OffsetDateTime, by: Uuid) {
+        r.program_id = Some(self.programs[program]);
+        r.fit = Some(if self.rng.gen_bool(0.9) { ProgramFit::Fits } else { ProgramFit::Partly }.code().into());
+        let (fit, basis) = match program {
+            0 => {
+                let (fit, basis) = self.pick(POPULATION_BASIS);
+                (Some(fit), Some(basis.to_string()))
+            }
+            1 => (Some(PopulationFit::Meets), self.text(FAMILY_BASIS)),
+            _ => (None, None),
+        };
+        r.population_fit = fit.map(|f| f.code().into());
+        r.population_basis = basis;
+        r.offer = Some(OFFERS[program].into());
+        r.offer_from = Some(at.date() + Duration::days(self.rng.gen_range(0..7)));
+        r.informed_at = Some(at);
+        r.screened_at = Some(at);
+        r.screened_by = Some(by);
+        r.status = RequestStatus::Screened.code().into();
+        r.version += 1;
+        r.updated_at = at;
+    }
+
+    fn refer_out(&mut self, r: &mut service_request::Model, to: &str, reason: &str, at: OffsetDateTime, by: Uuid) {
+        r.fit = Some(ProgramFit::DoesNotFit.code().into());
+        if self.rng.gen_bool(0.3) {
+            r.population_fit = Some(PopulationFit::DoesNotMeet.code().into());
+            r.population_basis = Some("Not living with a substance use disorder or mental illness".into());
+        }
+        r.referred_to = Some(to.into());
+        r.referral_reason = Some(reason.into());
+        r.informed_at = Some(at);
+        r.screened_at = Some(at);
+        r.screened_by = Some(by);
+        r.status = RequestStatus::ReferredOut.code().into();
+        r.closed_at = Some(at);
+        r.version += 1;
+        r.updated_at = at;
+    }
+
+    fn random_urgency(&mut self) -> Urgency {
+        match self.rng.gen_range(0..100) {
+            0..5 => Urgency::Emergency,
+            5..30 => Urgency::Urgent,
+            _ => Urgency::Routine,
+        }
+    }
+
+    /// A waiting-list entry for `r`, placed at `placed_at`.
+    fn waitlist_entry(
+        &mut self,
+        r: &service_request::Model,
+        program: usize,
+        placed_at: OffsetDateTime,
+        by: Uuid,
+    ) -> waitlist_entry::Model {
+        let priority = match self.rng.gen_range(0..10) {
+            0..2 => WaitlistPriority::High,
+            2..8 => WaitlistPriority::Normal,
+            _ => WaitlistPriority::Low,
+        };
+        let offered = self.rng.gen_bool(0.4);
+        waitlist_entry::Model {
+            id: uuid(&mut self.rng),
+            org_id: self.org_id,
+            request_id: r.id,
+            person_id: r.person_id,
+            program_id: self.programs[program],
+            priority: priority.code().into(),
+            priority_rank: rules::priority_rank(priority),
+            placed_at,
+            placed_by: by,
+            next_checkin_on: rules::next_checkin(placed_at.date(), CHECKIN_DAYS),
+            last_checkin_at: None,
+            referral_offered: if offered { self.text(WAITLIST_OFFERS) } else { None },
+            note: self.rng.gen_bool(0.25).then(|| "Prefers afternoons; a coach who speaks Spanish if possible".into()),
+            removed_at: None,
+            removed_by: None,
+            removed_reason: None,
+            removed_note: None,
+            version: 1,
+            created_at: placed_at,
+            updated_at: placed_at,
+        }
+    }
+
+    /// The request behind every enrolment that started in the past year, served on time or late.
+    fn enrolled_requests(&mut self) {
+        let members = self.members;
+        for m in members {
+            let Some(request_id) = m.request_id else { continue };
+            let urgency = self.random_urgency();
+            let (emergency, urgent, routine) = TARGETS[m.program];
+            let target = i64::from(match urgency {
+                Urgency::Emergency => emergency,
+                Urgency::Urgent => urgent,
+                Urgency::Routine => routine,
+            });
+            let late = self.rng.gen_bool(0.2);
+            let delay =
+                if late { self.rng.gen_range(target + 1..=target + 20) } else { self.rng.gen_range(0..=target) };
+            let received_on = m.started_on - Duration::days(delay);
+            let received_at = self.some_time(received_on);
+            let source = weighted(&mut self.rng, SOURCES);
+            let by = if self.rng.gen_bool(0.5) { self.team.referral } else { m.worker };
+            let mut r = self.blank_request(received_at, source, by);
+            r.id = request_id;
+            r.person_id = Some(m.person_id);
+            r.given_name = Some(m.given_name.clone());
+            r.family_name = Some(m.family_name.clone());
+            r.phone = m.phone.clone();
+            r.email = m.email.clone();
+            r.date_of_birth = m.date_of_birth;
+            r.asked_for = self.pick(ASKED_FOR[m.program]).into();
+            r.assigned_to = Some(m.worker);
+            let triaged_at = self.later(received_at, 10, 120);
+            self.triage(&mut r, urgency, triaged_at, by);
+            let screened_on = received_on + Duration::days(self.rng.gen_range(0..=delay.min(3)));
+            let screened_at = self.some_time(screened_on).max(self.later(triaged_at, 15, 60));
+            self.screen_fit(&mut r, m.program, screened_at, m.worker);
+            let accepted_at = self.at(m.started_on, 400).max(self.later(screened_at, 15, 60));
+            // Late starts in the two programs with a waiting list usually waited on it.
+            if late && m.program < 2 && self.rng.gen_bool(0.6) {
+                let placed_at = self.later(screened_at, 5, 30);
+                let mut entry = self.waitlist_entry(&r, m.program, placed_at, m.worker);
+                entry.removed_at = Some(accepted_at);
+                entry.removed_by = Some(m.worker);
+                entry.removed_reason = Some(WaitlistRemoval::Enrolled.code().into());
+                entry.version = 2;
+                entry.updated_at = accepted_at;
+                self.entries.push(entry);
+                r.version += 1;
+            }
+            r.status = RequestStatus::Enrolled.code().into();
+            r.enrolment_id = Some(m.enrolment_id);
+            r.first_service_on = Some(m.started_on);
+            r.closed_at = Some(accepted_at);
+            r.version += 1;
+            r.updated_at = accepted_at;
+            self.requests.push(r);
+        }
+    }
+
+    /// Requests still in the queue: new and screened, some urgent or overdue, for the demo coach,
+    /// for colleagues and unassigned.
+    fn open_requests(&mut self, count: usize) {
+        // (kind, days since received, source, program, assigned: 0 demo coach, 1 nobody, 2 a colleague)
+        let pattern: [(Open, i64, &str, Option<usize>, u8); 10] = [
+            (Open::Emergency, 0, "phone", Some(0), 0),
+            (Open::Untriaged, 0, "web-form", None, 1),
+            (Open::Urgent, 1, "phone", Some(0), 0),
+            (Open::UntriagedOverdue, 13, "self-referral", None, 1),
+            (Open::RoutineScreened, 4, "walk-in", Some(0), 0),
+            (Open::UrgentScreenedOverdue, 5, "partner-referral", Some(1), 1),
+            (Open::Untriaged, 3, "phone", None, 0),
+            (Open::Routine, 2, "text", Some(1), 2),
+            (Open::RoutineScreenedOverdue, 16, "partner-referral", Some(0), 0),
+            (Open::RoutineScreened, 6, "walk-in", Some(2), 2),
+        ];
+        for i in 0..count {
+            let (kind, mut days, mut source, program, mut assigned) = pattern[i % pattern.len()];
+            if i >= pattern.len() {
+                // Beyond the first round, vary the details but keep each kind where it belongs.
+                days = match kind {
+                    Open::Emergency => 0,
+                    Open::Untriaged | Open::Urgent => self.rng.gen_range(0..=2),
+                    Open::Routine | Open::RoutineScreened => self.rng.gen_range(0..=8),
+                    Open::UntriagedOverdue | Open::RoutineScreenedOverdue => self.rng.gen_range(12..=30),
+                    Open::UrgentScreenedOverdue => self.rng.gen_range(3..=9),
+                };
+                source = weighted(&mut self.rng, SOURCES);
+                assigned = self.rng.gen_range(0..3);
+            }
+            let worker = match assigned {
+                0 => Some(self.team.coach),
+                1 => None,
+                _ => Some(self.colleague()),
+            };
+            let logged_by = worker.unwrap_or(self.team.referral);
+            let received_at = if days == 0 {
+                let minutes = self.rng.gen_range(15..=150);
+                self.now - Duration::minutes(minutes)
+            } else {
+                let day = self.days_ago(days);
+                self.some_time(day)
+            };
+            let mut r = self.blank_request(received_at, source, logged_by);
+            self.newcomer(&mut r);
+            r.assigned_to = worker;
+            r.program_id = program.map(|p| self.programs[p]);
+            r.asked_for = self.pick(ASKED_FOR[program.unwrap_or(0)]).into();
+            let urgency = match kind {
+                Open::Emergency => Some(Urgency::Emergency),
+                Open::Urgent | Open::UrgentScreenedOverdue => Some(Urgency::Urgent),
+                Open::Routine | Open::RoutineScreened | Open::RoutineScreenedOverdue => Some(Urgency::Routine),
+                Open::Untriaged | Open::UntriagedOverdue => None,
+            };
+            if let Some(urgency) = urgency {
+                let at = self.later(received_at, 5, 90);
+                self.triage(&mut r, urgency, at, logged_by);
+            }
+            let screened =
+                matches!(kind, Open::RoutineScreened | Open::RoutineScreenedOverdue | Open::UrgentScreenedOverdue);
+            if let (true, Some(program), Some(triaged_at)) = (screened, program, r.triaged_at) {
+                let at = self.later(triaged_at, 60, 24 * 60);
+                self.screen_fit(&mut r, program, at, logged_by);
+            }
+            self.requests.push(r);
+        }
+    }
+
+    /// Requests waiting for a place in coaching or family support, placed over the last 60 days; check-ins
+    /// due for some, ahead for others.
+    fn waiting_requests(&mut self, count: usize) {
+        for i in 0..count {
+            let program = if i % 4 == 3 { 1 } else { 0 };
+            let every = i64::from(CHECKIN_DAYS);
+            let due = i % 2 == 0;
+            let placed_days = if due { self.rng.gen_range(every + 2..=60) } else { self.rng.gen_range(1..=60) };
+            let placed_on = self.days_ago(placed_days);
+            let received_on = placed_on - Duration::days(self.rng.gen_range(0..=5));
+            let received_at = self.some_time(received_on);
+            let worker = match i % 3 {
+                0 => Some(self.team.coach),
+                1 => None,
+                _ => Some(self.colleague()),
+            };
+            let by = worker.unwrap_or(self.team.referral);
+            let source = weighted(&mut self.rng, SOURCES);
+            let mut r = self.blank_request(received_at, source, by);
+            self.newcomer(&mut r);
+            r.assigned_to = worker;
+            r.asked_for = self.pick(ASKED_FOR[program]).into();
+            let urgency = if self.rng.gen_bool(0.2) { Urgency::Urgent } else { Urgency::Routine };
+            let triaged_at = self.later(received_at, 10, 120);
+            self.triage(&mut r, urgency, triaged_at, by);
+            let screened_at = self.some_time(placed_on).max(self.later(triaged_at, 10, 60));
+            self.screen_fit(&mut r, program, screened_at, by);
+            let placed_at = self.later(screened_at, 5, 30);
+            r.status = RequestStatus::Waiting.code().into();
+            r.offer = Some(format!("{} when a place opens", OFFERS[program]));
+            r.version += 1;
+            r.updated_at = placed_at;
+            let mut entry = self.waitlist_entry(&r, program, placed_at, by);
+            // Check-ins kept on schedule; the one now due (if any) not yet done.
+            let fell_due = placed_days / every;
+            let done = if due { fell_due - 1 } else { fell_due };
+            for k in 1..=done {
+                let day = placed_on + Duration::days(every * k);
+                let checked_at = self.some_time(day);
+                self.checkins.push(waitlist_checkin::Model {
+                    id: uuid(&mut self.rng),
+                    org_id: self.org_id,
+                    entry_id: entry.id,
+                    checked_at,
+                    checked_by: by,
+                    still_wanted: true,
+                    note: self.rng.gen_bool(0.5).then(|| "Still wants a place; managing day to day".into()),
+                });
+                entry.last_checkin_at = Some(checked_at);
+                entry.next_checkin_on = rules::next_checkin(day, CHECKIN_DAYS);
+                entry.version += 1;
+                entry.updated_at = checked_at;
+            }
+            self.entries.push(entry);
+            self.requests.push(r);
+        }
+    }
+
+    /// People who left a waiting list without a place: served elsewhere, no longer wanted, unreachable.
+    fn removed_from_waitlist(&mut self, count: usize) {
+        for i in 0..count {
+            let placed_on = self.day_within(40, 120);
+            let received_on = placed_on - Duration::days(self.rng.gen_range(0..=3));
+            let received_at = self.some_time(received_on);
+            let by = self.colleague();
+            let source = weighted(&mut self.rng, SOURCES);
+            let mut r = self.blank_request(received_at, source, by);
+            self.newcomer(&mut r);
+            r.assigned_to = Some(by);
+            r.asked_for = self.pick(ASKED_FOR[0]).into();
+            let triaged_at = self.later(received_at, 10, 120);
+            self.triage(&mut r, Urgency::Routine, triaged_at, by);
+            let screened_at = self.some_time(placed_on).max(self.later(triaged_at, 10, 60));
+            self.screen_fit(&mut r, 0, screened_at, by);
+            let placed_at = self.later(screened_at, 5, 30);
+            let mut entry = self.waitlist_entry(&r, 0, placed_at, by);
+            let removed_on = placed_on + Duration::days(self.rng.gen_range(10..=35));
+            let removed_at = self.some_time(removed_on);
+            let (reason, status, note) = match i % 3 {
+                0 => (
+                    WaitlistRemoval::ServedElsewhere,
+                    RequestStatus::ReferredOut,
+                    "Started with a coach at the health centre's recovery program",
+                ),
+                1 => (WaitlistRemoval::NoLongerWanted, RequestStatus::Closed, "Doing well with a mutual-help group"),
+                _ => (WaitlistRemoval::Unreachable, RequestStatus::Closed, "Phone disconnected; no reply to e-mail"),
+            };
+            entry.removed_at = Some(removed_at);
+            entry.removed_by = Some(by);
+            entry.removed_reason = Some(reason.code().into());
+            entry.removed_note = Some(note.into());
+            entry.version = 2;
+            entry.updated_at = removed_at;
+            r.status = status.code().into();
+            r.close_note = Some(note.into());
+            r.closed_at = Some(removed_at);
+            r.version += 2;
+            r.updated_at = removed_at;
+            self.entries.push(entry);
+            self.requests.push(r);
+        }
+    }
+
+    /// Requests for something we do not offer, referred on to the right place.
+    fn referred_requests(&mut self, count: usize) {
+        for _ in 0..count {
+            let received_at = self.time_within(1, 364);
+            let by = self.team.referral;
+            let source = weighted(&mut self.rng, SOURCES);
+            let mut r = self.blank_request(received_at, source, by);
+            self.newcomer(&mut r);
+            r.assigned_to = Some(by);
+            let (asked, to, reason) = self.pick(REFERRALS);
+            r.asked_for = asked.into();
+            if self.rng.gen_bool(0.5) {
+                let at = self.later(received_at, 5, 60);
+                self.triage(&mut r, Urgency::Routine, at, by);
+            }
+            let at = self.later(r.triaged_at.unwrap_or(received_at), 10, 24 * 60);
+            self.refer_out(&mut r, to, reason, at, by);
+            self.requests.push(r);
+        }
+    }
+
+    /// Anonymous information-only enquiries, and requests withdrawn, unreachable or duplicated.
+    fn closed_requests(&mut self, information: usize, other: usize) {
+        for i in 0..information + other {
+            let received_at = self.time_within(1, 364);
+            let by = if self.rng.gen_bool(0.7) { self.team.referral } else { self.colleague() };
+            let mut r;
+            if i < information {
+                let source = self.pick(&["phone", "phone", "text", "walk-in"]);
+                r = self.blank_request(received_at, source, by);
+                r.anonymous = true;
+                let (asked, note) = self.pick(INFO_ASKED);
+                r.asked_for = asked.into();
+                r.close_reason = Some(CloseReason::InformationOnly.code().into());
+                r.close_note = Some(note.into());
+                r.closed_at = Some(self.later(received_at, 3, 20));
+            } else {
+                let source = weighted(&mut self.rng, SOURCES);
+                r = self.blank_request(received_at, source, by);
+                self.newcomer(&mut r);
+                r.assigned_to = Some(by);
+                r.asked_for = self.pick(ASKED_FOR[0]).into();
+                let (reason, note) = OTHER_CLOSES[(i - information) % OTHER_CLOSES.len()];
+                r.close_reason = Some(reason.code().into());
+                r.close_note = Some(note.into());
+                r.closed_at = Some(self.later(received_at, 24 * 60, 14 * 24 * 60));
+            }
+            r.status = RequestStatus::Closed.code().into();
+            r.version += 1;
+            r.updated_at = r.closed_at.unwrap_or(received_at);
+            self.requests.push(r);
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn screen(
+        &mut self,
+        m: &Member,
+        kind: ScreenKind,
+        individual_reason: Option<IndividualReason>,
+        answers: CssrsAnswers,
+        concerns: Vec<Concern>,
+        notes: Option<String>,
+        screened_at: OffsetDateTime,
+    ) -> risk_screen::Model {
+        let suicide = risk::suicide_level(&answers);
+        let valid = risk::ValidRiskScreen { kind, individual_reason, answers, concerns, notes };
+        let level = risk::overall_level(&valid);
+        let closed = !level.needs_response();
+        let concerns: Vec<&str> = valid.concerns.iter().map(|c| c.code()).collect();
+        risk_screen::Model {
+            id: uuid(&mut self.rng),
+            org_id: self.org_id,
+            person_id: m.person_id,
+            request_id: if kind == ScreenKind::ProgramWide { m.request_id } else { None },
+            kind: kind.code().into(),
+            individual_reason: individual_reason.map(|r| r.code().into()),
+            screened_at,
+            screened_by: m.worker,
+            answers: serde_json::to_string(&valid.answers).unwrap_or_else(|_| "{}".into()),
+            concerns: concerns.join(";"),
+            suicide_level: suicide.code().into(),
+            level: level.code().into(),
+            notes: valid.notes,
+            closed_at: closed.then_some(screened_at),
+            closed_by: closed.then_some(m.worker),
+            version: 1,
+            created_at: screened_at,
+            updated_at: screened_at,
+        }
+    }
+
+    /// The program-wide screen at the start for most people; individual screens at moderate or high
+    /// for a few, answered and closed, with safety plans; two still open on the demo coach's caseload.
+    fn risk_screens(&mut self) {
+        let members = self.members;
+        for m in members {
+            if !self.rng.gen_bool(0.6) {
+                continue;
+            }
+            let level = if self.rng.gen_bool(0.85) { RiskLevel::None } else { RiskLevel::Low };
+            let answers = answers_for(&mut self.rng, level);
+            let day = (m.started_on + Duration::days(self.rng.gen_range(0..=7))).min(self.today);
+            let at = self.some_time(day);
+            let screen = self.screen(m, ScreenKind::ProgramWide, None, answers, Vec::new(), None, at);
+            self.screens.push(screen);
+        }
+
+        let mut order: Vec<usize> = (0..members.len()).collect();
+        order.shuffle(&mut self.rng);
+        let coach = self.team.coach;
+        let open: Vec<usize> = order.iter().copied().filter(|i| members[*i].worker == coach).take(2).collect();
+        let extra_open: Vec<usize> =
+            order.iter().copied().filter(|i| members[*i].worker != coach).take(members.len() / 1000).collect();
+        let closed_count = 4.max(members.len() * 3 / 100);
+        let closed: Vec<usize> =
+            order.iter().copied().filter(|i| !open.contains(i) && !extra_open.contains(i)).take(closed_count).collect();
+        for i in &open {
+            self.individual_screen(&members[*i], RiskLevel::Moderate, false);
+        }
+        for (n, i) in extra_open.iter().enumerate() {
+            let level = if n % 2 == 0 { RiskLevel::Moderate } else { RiskLevel::High };
+            self.individual_screen(&members[*i], level, false);
+        }
+        for (n, i) in closed.iter().enumerate() {
+            let level = if n % 3 == 0 { RiskLevel::High } else { RiskLevel::Moderate };
+            self.individual_screen(&members[*i], level, true);
+        }
+    }
+
+    /// An individual screen at `level`; `close` records the responses, a safety plan and the close.
+    fn individual_screen(&mut self, m: &Member, level: RiskLevel, close: bool) {
+        let age = m.date_of_birth.map(|d| crate::domain::person::age_on(d, self.today));
+        let adult = age.is_none_or(|a| a >= 18);
+        let vulnerable = adult && self.rng.gen_bool(0.5);
+        let danger = adult && !vulnerable;
+        let reason =
+            risk::individual_screen_reason(age, vulnerable, danger, false).unwrap_or(IndividualReason::StaffJudgement);
+        let concerns = match reason {
+            IndividualReason::VulnerableAdult if self.rng.gen_bool(0.4) => {
+                vec![if self.rng.gen_bool(0.5) { Concern::Neglect } else { Concern::Exploitation }]
+            }
+            IndividualReason::HistoryOfDanger if self.rng.gen_bool(0.3) => vec![Concern::ViolenceToOthers],
+            IndividualReason::Child if self.rng.gen_bool(0.3) => vec![Concern::SelfInjury],
+            _ => Vec::new(),
+        };
+        let answers = answers_for(&mut self.rng, level);
+        let earliest = (self.today - m.started_on).whole_days().max(1);
+        let days = if close { self.rng.gen_range(7..=200) } else { self.rng.gen_range(1..=5) }.min(earliest);
+        let day = self.days_ago(days);
+        let screened_at = self.some_time(day);
+        let notes = self.text(SCREEN_NOTES);
+        let mut screen =
+            self.screen(m, ScreenKind::Individual, Some(reason), answers, concerns.clone(), notes, screened_at);
+        let high = screen.level == RiskLevel::High.code();
+        let mut steps: Vec<&str> = vec![SafetyStep::TraumaInformed.code()];
+        let mut updated_at = screened_at;
+        if close {
+            let mut responses: Vec<(ResponseKind, &str)> = vec![(
+                ResponseKind::SafetyPlan,
+                "Wrote a safety plan together; they kept a copy on their phone and one at home.",
+            )];
+            if high || self.rng.gen_bool(0.5) {
+                responses.push((
+                    ResponseKind::CrisisLine,
+                    "Called 988 together from the office; they agreed to call again if the thoughts return.",
+                ));
+            }
+            if high {
+                responses.push((
+                    ResponseKind::IntensiveService,
+                    "Warm hand-off to the county crisis stabilisation unit; the coach went along for the intake.",
+                ));
+            }
+            let mut at = screened_at;
+            for (kind, detail) in responses {
+                at = self.later(at, 10, 60);
+                self.responses.push(risk_response::Model {
+                    id: uuid(&mut self.rng),
+                    org_id: self.org_id,
+                    screen_id: screen.id,
+                    person_id: m.person_id,
+                    kind: kind.code().into(),
+                    detail: detail.into(),
+                    occurred_at: at,
+                    recorded_by: m.worker,
+                    created_at: at,
+                });
+            }
+            let closed_at = self.later(at, 10, 60);
+            screen.closed_at = Some(closed_at);
+            screen.closed_by = Some(m.worker);
+            screen.version = 2;
+            screen.updated_at = closed_at;
+            updated_at = closed_at;
+            let plan = |rng: &mut ChaCha8Rng, i: usize| PLAN_TEXT[i][rng.gen_range(0..PLAN_TEXT[i].len())].to_string();
+            let rng = &mut self.rng;
+            self.plans.push(safety_plan::Model {
+                id: uuid(rng),
+                org_id: self.org_id,
+                person_id: m.person_id,
+                warning_signs: plan(rng, 0),
+                coping_strategies: plan(rng, 1),
+                distractions: plan(rng, 2),
+                people_to_ask: plan(rng, 3),
+                professionals: plan(rng, 4),
+                safer_environment: plan(rng, 5),
+                reasons_for_living: plan(rng, 6),
+                shared_on: Some(day),
+                updated_by: m.worker,
+                version: 1,
+                created_at: screened_at,
+                updated_at: closed_at,
+            });
+            steps.extend([SafetyStep::SafetyPlan.code(), SafetyStep::MonitoringRaised.code()]);
+            if high {
+                steps.push(SafetyStep::IntensiveOffered.code());
+            }
+            if self.rng.gen_bool(0.5) {
+                steps.push(SafetyStep::OptionsExplained.code());
+            }
+            if self.rng.gen_bool(0.3) {
+                steps.push(SafetyStep::TraumaEducation.code());
+            }
+            if concerns.iter().any(|c| matches!(c, Concern::Neglect | Concern::Exploitation)) {
+                steps.push(SafetyStep::ReportingOffered.code());
+            }
+        }
+        self.screens.push(screen);
+        let mut flags = vec![SafetyFlag::SuicideRisk.code()];
+        if self.rng.gen_bool(0.4) {
+            flags.push(SafetyFlag::Trauma.code());
+        }
+        self.safety.push(person_safety::Model {
+            org_id: self.org_id,
+            person_id: m.person_id,
+            flags: canonical(&flags, SafetyFlag::CODES),
+            vulnerable_adult: vulnerable,
+            history_of_danger: danger,
+            steps_done: canonical(&steps, SafetyStep::CODES),
+            note: self.rng.gen_bool(0.3).then(|| "Check in weekly, and more around hard anniversaries".into()),
+            version: 1,
+            updated_at,
+            updated_by: Some(m.worker),
+        });
+    }
+
+    /// A handful of crisis events over recent months; follow-ups open for the demo coach, one overdue.
+    fn crisis_events(&mut self, count: usize) {
+        let members = self.members;
+        let coach = self.team.coach;
+        let coach_people: Vec<&Member> = members.iter().filter(|m| m.worker == coach).collect();
+        let screened: Vec<Uuid> = self.safety.iter().map(|s| s.person_id).collect();
+        for i in 0..count {
+            // (days ago, follow-up due in days from today, follow-up done, about a person)
+            let (days, due_in, done, about_person) = match i {
+                0 => (2, Some(2), false, true),
+                1 => (1, Some(1), false, false),
+                2 => (8, Some(-3), false, true),
+                3 => (self.rng.gen_range(20..=40), None, false, false),
+                _ => {
+                    let days = self.rng.gen_range(7..=180);
+                    let follow_up = self.rng.gen_bool(0.6);
+                    (days, follow_up.then(|| -(days - self.rng.gen_range(1..=3))), follow_up, i % 3 != 0)
+                }
+            };
+            let day = self.days_ago(days);
+            let occurred_at = self.some_time(day);
+            let person = if !about_person {
+                None
+            } else if i < 3 && !coach_people.is_empty() {
+                // The first event is about someone with an open screen; the overdue one about someone else.
+                let first = coach_people.iter().position(|m| screened.contains(&m.person_id)).unwrap_or(0);
+                let at = if i == 0 { first } else { (first + 1) % coach_people.len() };
+                Some(coach_people[at])
+            } else if members.is_empty() {
+                None
+            } else {
+                let with_screen: Vec<&Member> = members.iter().filter(|m| screened.contains(&m.person_id)).collect();
+                if !with_screen.is_empty() && self.rng.gen_bool(0.6) {
+                    Some(self.pick(&with_screen))
+                } else {
+                    Some(&members[self.rng.gen_range(0..members.len())])
+                }
+            };
+            let (caller, scenario, reported_by) = match person {
+                Some(m) => {
+                    let scenario = match i {
+                        0 => PERSON_CRISES[0],
+                        2 => PERSON_CRISES[2],
+                        _ => self.pick(PERSON_CRISES),
+                    };
+                    (None, scenario, if i < 3 { coach } else { m.worker })
+                }
+                None => {
+                    let (caller, scenario) = if i == 1 { ANONYMOUS_CRISES[1] } else { self.pick(ANONYMOUS_CRISES) };
+                    let by = if i < 3 { coach } else { self.team.referral };
+                    (Some(caller.to_string()), scenario, by)
+                }
+            };
+            let (what, actions, calls, calls_detail, outcome) = scenario;
+            let follow_up_due = due_in.map(|d| self.today + Duration::days(d));
+            let follow_up_done_at = match follow_up_due {
+                Some(due) if done => Some(self.some_time(due.min(self.today)).max(occurred_at)),
+                _ => None,
+            };
+            let follow_up_note = follow_up_done_at.and_then(|_| self.text(FOLLOW_UP_NOTES));
+            let created_at = self.later(occurred_at, 15, 90);
+            self.events.push(crisis_event::Model {
+                id: uuid(&mut self.rng),
+                org_id: self.org_id,
+                person_id: person.map(|m| m.person_id),
+                caller_description: caller,
+                occurred_at,
+                reported_by,
+                what_happened: what.into(),
+                actions_taken: actions.into(),
+                calls: canonical(calls, CrisisCall::CODES),
+                calls_detail: calls_detail.map(String::from),
+                outcome: outcome.into(),
+                follow_up_due,
+                follow_up_done_at,
+                follow_up_note,
+                version: if follow_up_done_at.is_some() { 2 } else { 1 },
+                created_at,
+                updated_at: follow_up_done_at.unwrap_or(created_at).max(created_at),
+            });
+        }
+    }
 }

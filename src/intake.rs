@@ -1430,10 +1430,22 @@ pub async fn work_queue(state: &AppState, actor: &Actor, tz: &str) -> AppResult<
     }
     let filter = QueueFilter { assigned_to: Some(actor.staff_id), only_new: true };
     let my_new = queue(state, actor, tz, filter, PageRequest { page: 1, per_page: 5 }).await?.items;
-    let checkins_due: Vec<WaitingItem> =
-        waiting_list(state, actor, tz, None).await?.into_iter().filter(|w| w.checkin_due).take(5).collect();
+    let due = db::intake::checkins_due(&state.db, actor.org_id, &scope, today, 5).await?;
     let risk = db::intake::open_risk(&state.db, actor.org_id, &access::person_scope(actor), 5).await?;
-    let names = db::intake::person_names(&state.db, actor.org_id, risk.iter().map(|s| s.person_id).collect()).await?;
+    let person_ids = risk.iter().map(|s| s.person_id).chain(due.iter().filter_map(|(e, _)| e.person_id)).collect();
+    let names = db::intake::person_names(&state.db, actor.org_id, person_ids).await?;
+    let checkins_due = due
+        .into_iter()
+        .map(|(entry, request)| WaitingItem {
+            who: request_label(&request, &names),
+            program: context.program_name(Some(entry.program_id)),
+            position: 0,
+            days_waited: rules::days_between(local_date(tz, entry.placed_at), today),
+            checkin_due: true,
+            request,
+            entry,
+        })
+        .collect();
     let open_risk = risk.into_iter().map(|s| (s.clone(), names.get(&s.person_id).cloned())).collect();
     let follow_ups = crisis_events(state, actor, true, PageRequest { page: 1, per_page: 5 }).await?.items;
     Ok(WorkQueue {

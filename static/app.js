@@ -10,6 +10,27 @@
     }
   });
 
+  // Follow-up questions show only after a "yes" to the question they depend on (the Columbia
+  // screener's skip logic); hidden answers are cleared so the server sees them as skipped.
+  function applySkips(form) {
+    form.querySelectorAll("[data-show-when]").forEach(function (block) {
+      var source = form.querySelector('input[name="' + block.getAttribute("data-show-when") + '"]:checked');
+      var show = !!source && source.value === "yes";
+      block.hidden = !show;
+      if (!show) {
+        block.querySelectorAll("input").forEach(function (input) { input.checked = false; });
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form").forEach(function (form) {
+      if (form.querySelector("[data-show-when]")) {
+        applySkips(form);
+        form.addEventListener("change", function () { applySkips(form); });
+      }
+    });
+  });
+
   // Ask before destructive buttons (removing a household member, revoking a token).
   document.addEventListener("submit", function (event) {
     var button = event.submitter;

@@ -405,6 +405,32 @@ pub async fn waiting(db: &Db, org_id: Uuid, program_id: Option<Uuid>) -> Result<
     query.order_by_asc(C::ProgramId).order_by_asc(C::PriorityRank).order_by_asc(C::PlacedAt).all(db.conn()).await
 }
 
+/// Entries whose check-in is due by `today`, earliest first, joined to requests in scope.
+pub async fn checkins_due(
+    db: &Db,
+    org_id: Uuid,
+    scope: &RequestScope,
+    today: Date,
+    limit: u64,
+) -> Result<Vec<(waitlist_entry::Model, service_request::Model)>, DbErr> {
+    use waitlist_entry::Column as C;
+    let entries = waitlist_entry::Entity::find()
+        .filter(C::OrgId.eq(org_id))
+        .filter(C::RemovedAt.is_null())
+        .filter(C::NextCheckinOn.lte(today))
+        .order_by_asc(C::NextCheckinOn)
+        .limit(limit * 4)
+        .all(db.conn())
+        .await?;
+    let requests = requests_by_ids(db, org_id, entries.iter().map(|e| e.request_id).collect()).await?;
+    Ok(entries
+        .into_iter()
+        .filter_map(|e| requests.get(&e.request_id).cloned().map(|r| (e, r)))
+        .filter(|(_, r)| crate::access::request_in_scope(scope, r.assigned_to, r.program_id))
+        .take(limit as usize)
+        .collect())
+}
+
 pub async fn insert_checkin(txn: &WriteTxn, model: waitlist_checkin::ActiveModel) -> Result<(), DbErr> {
     waitlist_checkin::Entity::insert(model).exec_without_returning(&**txn).await.map(|_| ())
 }

@@ -60,7 +60,11 @@ pub fn code_label<T: TextCode>(tr: &Tr, code: &str) -> String {
 }
 
 fn program_options(programs: &[program::Model], selected: &str) -> Vec<(String, String, bool)> {
-    programs.iter().filter(|p| p.active).map(|p| (p.id.to_string(), p.name.clone(), p.id.to_string() == selected)).collect()
+    programs
+        .iter()
+        .filter(|p| p.active)
+        .map(|p| (p.id.to_string(), p.name.clone(), p.id.to_string() == selected))
+        .collect()
 }
 
 fn staff_options(workers: &[staff::Model], selected: &str) -> Vec<(String, String, bool)> {
@@ -187,7 +191,8 @@ async fn new_request_page(ctx: &Ctx, values: Values, errors: &FieldErrors) -> Ap
     } else {
         Vec::new()
     };
-    let assigned = if values.v("assigned_to").is_empty() { ctx.actor.staff_id.to_string() } else { values.v("assigned_to") };
+    let assigned =
+        if values.v("assigned_to").is_empty() { ctx.actor.staff_id.to_string() } else { values.v("assigned_to") };
     Ok(NewRequestPage {
         sources: code_options::<RequestSource>(&ctx.tr, &values.v("source")),
         programs: program_options(&programs, &values.v("program_id")),
@@ -491,11 +496,7 @@ pub struct VersionField {
     version: Option<i32>,
 }
 
-pub async fn triage(
-    ctx: Ctx,
-    Path(id): Path<Uuid>,
-    CsrfForm(input): CsrfForm<TriageInput>,
-) -> AppResult<Response> {
+pub async fn triage(ctx: Ctx, Path(id): Path<Uuid>, CsrfForm(input): CsrfForm<TriageInput>) -> AppResult<Response> {
     let result = match input.parse() {
         Ok(valid) => intake::triage(&ctx.state, &ctx.actor, id, input.version.unwrap_or(0), &valid).await,
         Err(e) => Err(AppError::Invalid(e)),
@@ -631,7 +632,11 @@ pub struct WaitingQuery {
     program_id: Option<String>,
 }
 
-async fn waiting_page_for(ctx: &Ctx, program: Option<Uuid>, failed: Option<(Uuid, FormErrors)>) -> AppResult<WaitingPage> {
+async fn waiting_page_for(
+    ctx: &Ctx,
+    program: Option<Uuid>,
+    failed: Option<(Uuid, FormErrors)>,
+) -> AppResult<WaitingPage> {
     let items = intake::waiting_list(&ctx.state, &ctx.actor, &ctx.org.time_zone, program).await?;
     let programs = db::org::programs(ctx.state.db.conn(), ctx.org.id).await?;
     let program_id = program.map(|p| p.to_string()).unwrap_or_default();

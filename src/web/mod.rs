@@ -2,9 +2,12 @@
 
 pub mod account;
 pub mod admin;
+pub mod crisis;
 pub mod errors;
 pub mod intake;
 pub mod people;
+pub mod public;
+pub mod safety;
 pub mod shell;
 pub mod signin;
 
@@ -39,6 +42,9 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(signin::logout))
         .merge(people::routes())
         .merge(intake::routes())
+        .merge(safety::routes())
+        .merge(crisis::routes())
+        .merge(public::routes())
         .merge(admin::routes())
         .merge(account::routes())
 }

@@ -381,6 +381,14 @@ impl PersonPage {
         })
     }
 
+    pub fn discharge_label(&self, code: &str) -> String {
+        crate::web::intake::code_label::<crate::domain::codes::DischargeReason>(&self.shell.tr, code)
+    }
+
+    pub fn discharge_options(&self) -> Vec<(&'static str, String, bool)> {
+        crate::web::intake::code_options::<crate::domain::codes::DischargeReason>(&self.shell.tr, "")
+    }
+
     pub fn contact_method(&self) -> String {
         self.person
             .preferred_contact

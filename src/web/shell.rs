@@ -51,6 +51,8 @@ pub struct ShellUser {
     pub can_create_people: bool,
     pub is_admin: bool,
     pub sees_staff: bool,
+    pub sees_intake: bool,
+    pub sees_reports: bool,
 }
 
 /// Everything the layout needs; every page struct carries one.
@@ -76,6 +78,8 @@ impl Shell {
             can_create_people: access::allows(a, Action::CreatePerson, Reach::Outside),
             is_admin: a.has(Role::Administrator),
             sees_staff: access::allows(a, Action::ViewStaff, Reach::Outside),
+            sees_intake: access::request_scope(a) != access::RequestScope::Nobody,
+            sees_reports: access::allows(a, Action::ViewIntakeReports, Reach::Outside),
         };
         let country = Country::parse(&ctx.org.country).unwrap_or(Country::Us);
         Ok(Shell {
@@ -186,6 +190,31 @@ pub struct HomePage {
     pub missing_preferences: u64,
     pub setup: Option<SetupSummary>,
     pub is_quality_lead: bool,
+    pub work: crate::intake::WorkQueue,
+    pub zone: String,
+}
+
+impl HomePage {
+    pub fn who(&self, who: impl std::borrow::Borrow<Option<String>>) -> String {
+        who.borrow().clone().unwrap_or_else(|| self.shell.t("intake-anonymous"))
+    }
+
+    pub fn urgency(&self, code: impl std::borrow::Borrow<Option<String>>) -> String {
+        match code.borrow() {
+            Some(c) => crate::web::intake::code_label::<crate::domain::codes::Urgency>(&self.shell.tr, c),
+            None => self.shell.t("intake-untriaged"),
+        }
+    }
+
+    pub fn level(&self, code: &str) -> String {
+        crate::web::intake::code_label::<crate::domain::risk::RiskLevel>(&self.shell.tr, code)
+    }
+
+    pub fn has_work(&self) -> bool {
+        let w = &self.work;
+        !w.my_new.is_empty() || w.urgent > 0 || w.overdue > 0 || !w.checkins_due.is_empty()
+            || !w.open_risk.is_empty() || !w.follow_ups.is_empty()
+    }
 }
 
 pub struct SetupSummary {
@@ -216,7 +245,10 @@ pub async fn home(ctx: Ctx) -> AppResult<HomePage> {
     } else {
         None
     };
+    let work = crate::intake::work_queue(&ctx.state, &ctx.actor, &ctx.org.time_zone).await?;
     Ok(HomePage {
+        work,
+        zone: ctx.org.time_zone.clone(),
         shell: ctx.shell().await?,
         caseload_total: overview.total,
         recent: overview.recent,
@@ -234,6 +266,12 @@ pub struct CrisisPage {
     pub procedure: Vec<String>,
     pub local_contacts: Vec<String>,
     pub can_edit: bool,
+    /// The written procedure's sections, for signed-in staff.
+    pub sections: Vec<(&'static str, Vec<String>)>,
+    /// "Revision 3, approved by … on …".
+    pub approval: Option<(i32, String, time::Date)>,
+    pub signed_in: bool,
+    pub can_revise: bool,
 }
 
 /// Open to everyone, signed in or not: in a crisis nobody should meet a sign-in page.
@@ -252,10 +290,19 @@ pub async fn crisis(
         }
     };
     let lines = |text: &str| text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
+    // The full written procedure is for staff; everyone sees the numbers and first steps.
+    let written = match &ctx {
+        Some(c) => db::intake::current_crisis_procedure(state.db.conn(), c.org.id).await?,
+        None => None,
+    };
     Ok(CrisisPage {
         procedure: org.as_ref().map(|o| lines(&o.crisis_procedure)).unwrap_or_default(),
         local_contacts: org.as_ref().and_then(|o| o.local_crisis_contacts.as_deref()).map(lines).unwrap_or_default(),
-        can_edit: ctx.is_some_and(|c| access::allows(&c.actor, Action::ConfigureOrganisation, Reach::Outside)),
+        can_edit: ctx.as_ref().is_some_and(|c| access::allows(&c.actor, Action::ConfigureOrganisation, Reach::Outside)),
+        sections: written.as_ref().map(crate::web::crisis::procedure_sections).unwrap_or_default(),
+        approval: written.map(|w| (w.revision, w.approved_by, w.approved_on)),
+        signed_in: ctx.is_some(),
+        can_revise: ctx.as_ref().is_some_and(crate::web::crisis::may_edit_procedure),
         shell,
     })
 }

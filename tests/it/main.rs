@@ -6,5 +6,6 @@ mod api;
 mod audit;
 mod auth;
 mod helpers;
+mod intake_api;
 mod people;
 mod shell;

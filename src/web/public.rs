@@ -1,0 +1,231 @@
+//! The public self-referral form: no sign-in, mobile-first, spam-protected (a hidden field people
+//! never fill, a minimum fill time under a signed timestamp) and rate-limited per address.
+
+use super::intake::Values;
+use super::{CsrfForm, FormErrors, Shell, see_other};
+use crate::app::AppState;
+use crate::db;
+use crate::db::entities::organisation;
+use crate::domain::FieldErrors;
+use crate::domain::intake::SelfReferralInput;
+use crate::error::{AppError, AppResult};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum_extra::extract::CookieJar;
+use sha2::{Digest, Sha256};
+use std::net::SocketAddr;
+use std::sync::OnceLock;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/self-referral", get(only_organisation))
+        .route("/self-referral/{org_id}", get(form_page).post(submit))
+        .route("/self-referral/{org_id}/thanks", get(thanks))
+}
+
+/// Robots post at once; people take longer than this to write a request.
+const MIN_FILL_SECONDS: i64 = 3;
+/// A form left open longer than this is sent again after a reload.
+const MAX_FILL_SECONDS: i64 = 4 * 60 * 60;
+
+/// Signs form timestamps; a restart invalidates open forms, which then ask to be sent again.
+fn signing_key() -> &'static str {
+    static KEY: OnceLock<String> = OnceLock::new();
+    KEY.get_or_init(|| crate::auth::random_token(32))
+}
+
+fn sign(org_id: Uuid, issued: i64) -> String {
+    let digest = Sha256::digest(format!("{}:{org_id}:{issued}", signing_key()).as_bytes());
+    format!("{issued}.{}", hex::encode(&digest[..16]))
+}
+
+/// Whether the token was issued by us for this organisation, long enough ago and not too long.
+pub fn token_fresh(token: &str, org_id: Uuid, now: i64) -> bool {
+    let Some((issued, _)) = token.split_once('.') else { return false };
+    let Ok(issued) = issued.parse::<i64>() else { return false };
+    let age = now - issued;
+    crate::auth::tokens_match(&sign(org_id, issued), token) && (MIN_FILL_SECONDS..=MAX_FILL_SECONDS).contains(&age)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public/self_referral.html")]
+pub struct SelfReferralPage {
+    pub shell: Shell,
+    pub org: organisation::Model,
+    pub values: Values,
+    pub errors: FormErrors,
+    pub form_token: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public/thanks.html")]
+pub struct ThanksPage {
+    pub shell: Shell,
+    pub org: organisation::Model,
+}
+
+async fn public_shell(
+    state: &AppState,
+    session: &Session,
+    jar: &CookieJar,
+    headers: &HeaderMap,
+    org: &organisation::Model,
+    path: &str,
+) -> AppResult<Shell> {
+    let mut shell = Shell::anonymous(state, session, jar, headers, path).await?;
+    shell.org_name = org.name.clone();
+    shell.emergency_number = org.emergency_number.clone();
+    Ok(shell)
+}
+
+async fn organisation(state: &AppState, org_id: Uuid) -> AppResult<organisation::Model> {
+    db::org::get(state.db.conn(), org_id).await?.ok_or(AppError::NotFound)
+}
+
+/// A one-organisation install (the usual case) has a short address for its form.
+pub async fn only_organisation(State(state): State<AppState>) -> AppResult<Response> {
+    let orgs = db::org::all(&state.db).await?;
+    match orgs.as_slice() {
+        [only] => Ok(see_other(&format!("/self-referral/{}", only.id))),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+pub async fn form_page(
+    State(state): State<AppState>,
+    session: Session,
+    jar: CookieJar,
+    headers: HeaderMap,
+    Path(org_id): Path<Uuid>,
+) -> AppResult<SelfReferralPage> {
+    let org = organisation(&state, org_id).await?;
+    let path = format!("/self-referral/{org_id}");
+    Ok(SelfReferralPage {
+        shell: public_shell(&state, &session, &jar, &headers, &org, &path).await?,
+        form_token: sign(org_id, state.clock.now().unix_timestamp()),
+        org,
+        values: Values::default(),
+        errors: FormErrors::default(),
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn submit(
+    State(state): State<AppState>,
+    session: Session,
+    jar: CookieJar,
+    headers: HeaderMap,
+    connect: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+    Path(org_id): Path<Uuid>,
+    CsrfForm(input): CsrfForm<SelfReferralInput>,
+) -> AppResult<Response> {
+    let org = organisation(&state, org_id).await?;
+    let now = state.clock.now();
+    let address = client_address(&state, &headers, connect);
+    if !state.referral_throttle.allows(&address, now) {
+        return Err(AppError::BadRequest("error-self-referral-too-many"));
+    }
+    // A filled hidden field is a robot: thank it and keep nothing.
+    if !input.website.trim().is_empty() {
+        tracing::info!("self-referral dropped by the hidden-field check");
+        return Ok(see_other(&format!("/self-referral/{org_id}/thanks")));
+    }
+    let mut errors = match input.parse() {
+        Ok(valid) if token_fresh(&input.form_token, org_id, now.unix_timestamp()) => {
+            state.referral_throttle.record_failure(&address, now);
+            crate::intake::self_referral(&state, org_id, &valid, Some(address)).await?;
+            return Ok(see_other(&format!("/self-referral/{org_id}/thanks")));
+        }
+        Ok(_) => FieldErrors::new(),
+        Err(errors) => errors,
+    };
+    if errors.is_empty() {
+        errors.add("form_token", "error-self-referral-resend");
+    }
+    let path = format!("/self-referral/{org_id}");
+    let tr = crate::i18n::Tr::new(crate::web::request_language(&jar, None, Some(&org.default_language)));
+    let values = Values::of(&SelfReferralEcho::from(&input));
+    let page = SelfReferralPage {
+        shell: public_shell(&state, &session, &jar, &headers, &org, &path).await?,
+        form_token: sign(org_id, now.unix_timestamp() - MIN_FILL_SECONDS),
+        errors: FormErrors::new(&tr, &errors),
+        org,
+        values,
+    };
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+/// What the person typed, to show again (never the hidden field or the token).
+#[derive(serde::Serialize)]
+struct SelfReferralEcho {
+    given_name: String,
+    family_name: String,
+    phone: String,
+    email: String,
+    asked_for: String,
+    safe_to_message: bool,
+    consent: bool,
+}
+
+impl From<&SelfReferralInput> for SelfReferralEcho {
+    fn from(i: &SelfReferralInput) -> Self {
+        SelfReferralEcho {
+            given_name: i.given_name.clone(),
+            family_name: i.family_name.clone().unwrap_or_default(),
+            phone: i.phone.clone().unwrap_or_default(),
+            email: i.email.clone().unwrap_or_default(),
+            asked_for: i.asked_for.clone(),
+            safe_to_message: i.safe_to_message == Some(true),
+            consent: i.consent == Some(true),
+        }
+    }
+}
+
+fn client_address(
+    state: &AppState,
+    headers: &HeaderMap,
+    connect: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+) -> String {
+    if state.config.behind_tls
+        && let Some(last) = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.rsplit(',').next())
+    {
+        return last.trim().to_string();
+    }
+    connect.map(|c| c.0.0.ip().to_string()).unwrap_or_else(|| "unknown".into())
+}
+
+pub async fn thanks(
+    State(state): State<AppState>,
+    session: Session,
+    jar: CookieJar,
+    headers: HeaderMap,
+    Path(org_id): Path<Uuid>,
+) -> AppResult<ThanksPage> {
+    let org = organisation(&state, org_id).await?;
+    let path = format!("/self-referral/{org_id}/thanks");
+    Ok(ThanksPage { shell: public_shell(&state, &session, &jar, &headers, &org, &path).await?, org })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_tokens_need_time_and_our_signature() {
+        let org = Uuid::from_u128(7);
+        let token = sign(org, 1_000);
+        assert!(!token_fresh(&token, org, 1_001), "too quick for a person");
+        assert!(token_fresh(&token, org, 1_010));
+        assert!(!token_fresh(&token, org, 1_000 + MAX_FILL_SECONDS + 1), "too old");
+        assert!(!token_fresh(&token, Uuid::from_u128(8), 1_010), "another organisation's form");
+        assert!(!token_fresh("1000.deadbeef", org, 1_010), "forged");
+        assert!(!token_fresh("garbage", org, 1_010));
+    }
+}
