@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load check on SQLite with a 50 000-person demo dataset (release build):
 #   demo command < 30 s, idle RSS < 60 MB,
-#   person search p95 < 30 ms and signed-in home page p95 < 20 ms at 50 connections.
+#   person search p95 < 30 ms, signed-in home page p95 < 20 ms and intake queue / waiting list
+#   p95 < 30 ms at 50 connections.
 # Exits non-zero if any target is missed. Only talks to 127.0.0.1; fixed durations.
 #
 # Env (optional): MAINSTAY_BIN  use this binary and skip `cargo build --release`
@@ -22,6 +23,7 @@ DURATION=20s
 # Targets (ms / MB / s)
 TARGET_SEARCH_P95=30
 TARGET_HOME_P95=20
+TARGET_INTAKE_P95=30
 TARGET_IDLE_RSS_MB=60
 TARGET_DEMO_S=30
 
@@ -117,7 +119,7 @@ COOKIE="$(awk -F'\t' '
   END { print out }' "$JAR")"
 [ -n "$COOKIE" ] || die "no cookies after sign-in"
 export MAINSTAY_COOKIE="$COOKIE"
-for path in / "/people?q=smith"; do
+for path in / "/people?q=smith" /intake /waiting-list; do
   code="$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" "$BASE$path")"
   [ "$code" = 200 ] || die "GET $path with session cookie returned $code (expected 200)"
 done
@@ -138,6 +140,8 @@ run_wrk search "$ROOT/scripts/wrk/search.lua" /people
 SEARCH="$RESULT"
 run_wrk home "$ROOT/scripts/wrk/home.lua" /
 HOME_RESULT="$RESULT"
+run_wrk intake "$ROOT/scripts/wrk/intake.lua" /intake
+INTAKE_RESULT="$RESULT"
 LOADED_RSS_MB=$(awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER_PID/status")
 
 section "summary"
@@ -159,8 +163,12 @@ row "check" "measured" "target" "result"
 row "----------------------------" "------------" "------------" "------"
 check "demo --people $PEOPLE" "$DEMO_S" "$TARGET_DEMO_S" s
 check "idle RSS" "$IDLE_RSS_MB" "$TARGET_IDLE_RSS_MB" MB
-for kind in search home; do
-  if [ "$kind" = search ]; then r="$SEARCH" target=$TARGET_SEARCH_P95; else r="$HOME_RESULT" target=$TARGET_HOME_P95; fi
+for kind in search home intake; do
+  case "$kind" in
+    search) r="$SEARCH" target=$TARGET_SEARCH_P95 ;;
+    home) r="$HOME_RESULT" target=$TARGET_HOME_P95 ;;
+    intake) r="$INTAKE_RESULT" target=$TARGET_INTAKE_P95 ;;
+  esac
   check "$kind p95" "$(field "$r" p95_ms)" "$target" ms
   row "$kind p50 / p99" "$(field "$r" p50_ms) ms" "" "$(field "$r" p99_ms) ms p99"
   row "$kind throughput" "$(field "$r" rps) rps" "" ""

@@ -379,6 +379,7 @@ async fn screen_request(
 pub struct RequestPersonBody {
     /// The version of the request.
     #[serde(default)]
+    #[schema(value_type = i32, required = true)]
     pub version: Option<i32>,
     #[serde(flatten)]
     pub person: PersonInput,
@@ -410,6 +411,7 @@ pub struct AcceptBody {
     pub accept: AcceptInput,
     /// The version of the request.
     #[serde(default)]
+    #[schema(value_type = i32, required = true)]
     pub version: Option<i32>,
 }
 
@@ -435,6 +437,7 @@ pub struct CloseRequestBody {
     #[serde(flatten)]
     pub close: CloseRequestInput,
     #[serde(default)]
+    #[schema(value_type = i32, required = true)]
     pub version: Option<i32>,
 }
 
@@ -500,6 +503,7 @@ pub struct WaitlistBody {
     pub waitlist: WaitlistInput,
     /// The version of the request.
     #[serde(default)]
+    #[schema(value_type = i32, required = true)]
     pub version: Option<i32>,
 }
 
@@ -589,6 +593,7 @@ pub struct CheckinBody {
     pub checkin: CheckinInput,
     /// The version of the waiting-list entry.
     #[serde(default)]
+    #[schema(value_type = i32, required = true)]
     pub version: Option<i32>,
 }
 
@@ -614,6 +619,7 @@ pub struct WaitlistRemoveBody {
     pub removal: WaitlistRemoveInput,
     /// The version of the waiting-list entry.
     #[serde(default)]
+    #[schema(value_type = i32, required = true)]
     pub version: Option<i32>,
 }
 
@@ -926,6 +932,7 @@ async fn add_risk_response(
 #[derive(Deserialize, ToSchema, Default)]
 pub struct VersionBody {
     #[serde(default)]
+    #[schema(value_type = i32, required = true)]
     pub version: Option<i32>,
 }
 
@@ -1146,6 +1153,7 @@ pub struct FollowUpBody {
     pub follow_up: FollowUpInput,
     /// The version of the crisis event.
     #[serde(default)]
+    #[schema(value_type = i32, required = true)]
     pub version: Option<i32>,
 }
 

@@ -92,8 +92,14 @@ async fn procedure_form_for(ctx: &Ctx, values: Option<Values>, errors: &FieldErr
     let revisions = all
         .iter()
         .map(|r| {
-            let author = staff.iter().find(|s| s.id == r.created_by).map(|s| s.display_name.clone()).unwrap_or_default();
-            (r.revision, format!("{} · {}", r.approved_by, r.approved_on), author, format_local(&ctx.org.time_zone, r.created_at))
+            let author =
+                staff.iter().find(|s| s.id == r.created_by).map(|s| s.display_name.clone()).unwrap_or_default();
+            (
+                r.revision,
+                format!("{} · {}", r.approved_by, r.approved_on),
+                author,
+                format_local(&ctx.org.time_zone, r.created_at),
+            )
         })
         .collect();
     Ok(ProcedureForm {
@@ -313,4 +319,3 @@ pub async fn follow_up(ctx: Ctx, Path(id): Path<Uuid>, CsrfForm(form): CsrfForm<
 pub fn may_edit_procedure(ctx: &Ctx) -> bool {
     access::allows(&ctx.actor, Action::EditCrisisProcedure, Reach::Outside)
 }
-

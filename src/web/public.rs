@@ -194,7 +194,8 @@ fn client_address(
     connect: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
 ) -> String {
     if state.config.behind_tls
-        && let Some(last) = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.rsplit(',').next())
+        && let Some(last) =
+            headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.rsplit(',').next())
     {
         return last.trim().to_string();
     }

@@ -212,8 +212,12 @@ impl HomePage {
 
     pub fn has_work(&self) -> bool {
         let w = &self.work;
-        !w.my_new.is_empty() || w.urgent > 0 || w.overdue > 0 || !w.checkins_due.is_empty()
-            || !w.open_risk.is_empty() || !w.follow_ups.is_empty()
+        !w.my_new.is_empty()
+            || w.urgent > 0
+            || w.overdue > 0
+            || !w.checkins_due.is_empty()
+            || !w.open_risk.is_empty()
+            || !w.follow_ups.is_empty()
     }
 }
 

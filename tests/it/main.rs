@@ -6,6 +6,7 @@ mod api;
 mod audit;
 mod auth;
 mod helpers;
+mod intake;
 mod intake_api;
 mod people;
 mod shell;
