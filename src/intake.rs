@@ -110,7 +110,9 @@ pub async fn log_request(
     let now = state.clock.now();
     let received_at = match r.received_on {
         // Logged later: counted from that day (midday, so the local date is the day given).
-        Some(day) if day != today(state, tz) => day.with_hms(12, 0, 0).map(|d| d.assume_utc()).unwrap_or(now),
+        Some(day) if day != today(state, tz) => {
+            at_local(tz, day, time::Time::MIDNIGHT + time::Duration::hours(12)).unwrap_or(now)
+        }
         _ => now,
     };
     let txn = state.db.begin_write().await?;
@@ -371,7 +373,28 @@ pub async fn screen(
         ..Default::default()
     };
     let detail = json!({ "fit": s.fit.code(), "program_id": s.program_id, "status": status.code() });
-    save_request(state, actor, &request, input.version.unwrap_or(0), changes, "request.screen", detail).await
+    let version = input.version.ok_or_else(|| AppError::Invalid(FieldErrors::single("version", "error-required")))?;
+    let waiting = db::intake::active_entry_for_request(state.db.conn(), actor.org_id, id).await?;
+    let txn = state.db.begin_write().await?;
+    let saved = db::intake::update_request(&txn, actor.org_id, id, version, changes, now).await?;
+    // Referred elsewhere: no longer waiting for us.
+    if let (true, Some(entry)) = (referred, waiting) {
+        let removal = waitlist_entry::ActiveModel {
+            removed_at: Set(Some(now)),
+            removed_by: Set(Some(actor.staff_id)),
+            removed_reason: Set(Some(WaitlistRemoval::ServedElsewhere.code().to_string())),
+            ..Default::default()
+        };
+        db::intake::update_waitlist_entry(&txn, actor.org_id, entry.id, entry.version, removal, now).await?;
+    }
+    db::audit::append(&txn, actor_entry(actor, "request.screen").record("request", id).detail(detail), now).await?;
+    if let Some(person_id) = request.person_id {
+        let entry =
+            actor_entry(actor, "request.screen").record("person", person_id).detail(json!({ "request_id": id }));
+        db::audit::append(&txn, entry, now).await?;
+    }
+    txn.commit().await?;
+    Ok(saved)
 }
 
 /// Gives the request a person record (from the details it holds) so screens and plans can be kept.
@@ -383,6 +406,7 @@ pub async fn create_person_for_request(
     person: &ValidPerson,
 ) -> AppResult<Uuid> {
     let request = open_request(state, actor, id, true).await?;
+    ensure_open(&request)?;
     records::ensure_can_create(state, actor).await?;
     if request.person_id.is_some() || request.anonymous {
         return Err(AppError::Invalid(FieldErrors::single("person", "error-request-has-person")));
@@ -402,6 +426,8 @@ pub async fn create_person_for_request(
     db::intake::update_request(&txn, actor.org_id, id, version, changes, now).await?;
     let entry =
         actor_entry(actor, "person.create").record("person", created.id).detail(json!({ "request_id": request.id }));
+    db::audit::append(&txn, entry, now).await?;
+    let entry = actor_entry(actor, "request.person").record("request", id).detail(json!({ "person_id": created.id }));
     db::audit::append(&txn, entry, now).await?;
     txn.commit().await?;
     Ok(created.id)
@@ -682,9 +708,15 @@ pub async fn waitlist_remove(
     db::intake::update_waitlist_entry(&txn, actor.org_id, entry_id, version, changes, now).await?;
     let status =
         if reason == WaitlistRemoval::ServedElsewhere { RequestStatus::ReferredOut } else { RequestStatus::Closed };
+    let close_reason = match reason {
+        WaitlistRemoval::Unreachable => Some(crate::domain::codes::CloseReason::Unreachable),
+        WaitlistRemoval::NoLongerWanted => Some(crate::domain::codes::CloseReason::Withdrawn),
+        WaitlistRemoval::ServedElsewhere | WaitlistRemoval::Enrolled => None,
+    };
     let request_changes = service_request::ActiveModel {
         status: Set(status.code().to_string()),
         closed_at: Set(Some(now)),
+        close_reason: Set(close_reason.map(|c| c.code().to_string())),
         close_note: Set(note),
         ..Default::default()
     };
@@ -819,6 +851,12 @@ pub async fn record_screen(
 ) -> AppResult<risk_screen::Model> {
     require(state, actor, Action::LogRequest).await?;
     records::open(state, actor, person_id, Action::EditPerson).await?;
+    if let Some(request_id) = request_id {
+        let request = db::intake::request(state.db.conn(), actor.org_id, request_id).await?;
+        if request.is_none_or(|r| r.person_id != Some(person_id)) {
+            return Err(AppError::Invalid(FieldErrors::single("request_id", "error-unknown-choice")));
+        }
+    }
     let suicide = risk::suicide_level(&screen.answers);
     let level = risk::overall_level(screen);
     let now = state.clock.now();
@@ -907,6 +945,9 @@ pub async fn add_response(
     input: &ResponseInput,
 ) -> AppResult<risk_response::Model> {
     let screen = open_screen(state, actor, screen_id).await?;
+    if screen.closed_at.is_some() {
+        return Err(AppError::Invalid(FieldErrors::single("kind", "error-screen-closed")));
+    }
     let (kind, detail, occurred_at) = input.parse(tz, state.clock.now())?;
     let now = state.clock.now();
     let txn = state.db.begin_write().await?;
@@ -1066,6 +1107,7 @@ pub async fn save_checklist(
     version: i32,
     c: &ValidSafetyChecklist,
 ) -> AppResult<()> {
+    require(state, actor, Action::LogRequest).await?;
     records::open(state, actor, person_id, Action::EditPerson).await?;
     let now = state.clock.now();
     let txn = state.db.begin_write().await?;

@@ -146,12 +146,31 @@ export async function launchBrowser() {
   });
 }
 
+/** A phone-sized context: pass as the third argument of newPage. */
+export const PHONE = Object.freeze({
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 3,
+  isMobile: true,
+  hasTouch: true,
+});
+
 /**
  * New page in a fresh context (own cookies). bypassCSP is needed because the app's
  * CSP forbids inline scripts, and axe-core is injected as an inline script.
+ * `device` optionally sets viewport, deviceScaleFactor, isMobile and hasTouch (see PHONE);
+ * without it the context uses Playwright's default desktop viewport.
  */
-export async function newPage(browser, baseURL) {
-  const context = await browser.newContext({ baseURL, bypassCSP: true, locale: 'en-US' });
+export async function newPage(browser, baseURL, device = {}) {
+  const { viewport, deviceScaleFactor, isMobile, hasTouch } = device;
+  const context = await browser.newContext({
+    baseURL,
+    bypassCSP: true,
+    locale: 'en-US',
+    ...(viewport !== undefined && { viewport }),
+    ...(deviceScaleFactor !== undefined && { deviceScaleFactor }),
+    ...(isMobile !== undefined && { isMobile }),
+    ...(hasTouch !== undefined && { hasTouch }),
+  });
   context.setDefaultTimeout(15_000);
   context.setDefaultNavigationTimeout(30_000);
   return context.newPage();

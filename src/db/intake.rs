@@ -331,11 +331,17 @@ pub async fn person_has_request_in_scope(
     person_id: Uuid,
     scope: &RequestScope,
 ) -> Result<bool, DbErr> {
-    let mut query = service_request::Entity::find()
-        .filter(service_request::Column::OrgId.eq(org_id))
-        .filter(service_request::Column::PersonId.eq(person_id));
+    use service_request::Column as C;
+    let mut query = service_request::Entity::find().filter(C::OrgId.eq(org_id)).filter(C::PersonId.eq(person_id));
     if let Some(c) = request_condition(scope) {
         query = query.filter(c);
+    }
+    // The shared inbox opens a record only while the request is being worked on; afterwards only
+    // the worker it was assigned to (and their supervisor) keeps the way in.
+    if let RequestScope::Team { workers, .. } = scope {
+        let mut live = codes(&OPEN_STATUSES);
+        live.push(RequestStatus::Waiting.code().to_string());
+        query = query.filter(Condition::any().add(C::Status.is_in(live)).add(C::AssignedTo.is_in(workers.clone())));
     }
     Ok(query.count(db).await? > 0)
 }

@@ -411,6 +411,9 @@ impl AcceptInput {
         let started_on = e.optional_date("started_on", self.started_on.as_deref()).unwrap_or(today);
         let first_service_on = date_required(&mut e, "first_service_on", self.first_service_on.as_deref());
         not_in_future(&mut e, "started_on", Some(started_on), today);
+        if started_on < received_on {
+            e.add_with("started_on", "error-start-before-request", vec![("date", received_on.to_string())]);
+        }
         not_in_future(&mut e, "first_service_on", first_service_on, today);
         if first_service_on.is_some_and(|d| d < received_on) {
             e.add_with(
@@ -559,6 +562,28 @@ impl DischargeInput {
     }
 }
 
+/// Forms send numbers as text and JSON as numbers; both parse the same way afterwards.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum TextOrNumber {
+    Text(String),
+    Number(i64),
+}
+
+fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(match TextOrNumber::deserialize(d)? {
+        TextOrNumber::Text(t) => t,
+        TextOrNumber::Number(n) => n.to_string(),
+    })
+}
+
+fn optional_text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<TextOrNumber>::deserialize(d)?.map(|v| match v {
+        TextOrNumber::Text(t) => t,
+        TextOrNumber::Number(n) => n.to_string(),
+    }))
+}
+
 /// Per-program intake settings, as an administrator or director edits them.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, ToSchema)]
 #[serde(default)]
@@ -566,10 +591,15 @@ pub struct ProgramIntakeInput {
     pub population_statement: Option<String>,
     #[serde(deserialize_with = "crate::domain::risk::yes_no::deserialize")]
     pub prsc_population: Option<bool>,
+    #[serde(deserialize_with = "text_or_number")]
     pub target_emergency_days: String,
+    #[serde(deserialize_with = "text_or_number")]
     pub target_urgent_days: String,
+    #[serde(deserialize_with = "text_or_number")]
     pub target_routine_days: String,
+    #[serde(deserialize_with = "optional_text_or_number")]
     pub capacity: Option<String>,
+    #[serde(deserialize_with = "text_or_number")]
     pub checkin_days: String,
     #[serde(deserialize_with = "crate::domain::risk::yes_no::deserialize")]
     pub screen_everyone: Option<bool>,
@@ -608,10 +638,12 @@ impl ProgramIntakeInput {
         {
             e.add("target_urgent_days", "error-targets-order");
         }
-        let capacity = match self.capacity.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-            Some(raw) => Some(whole_number(&mut e, "capacity", raw, 1, 100_000)),
-            None => None,
-        };
+        let capacity = self
+            .capacity
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(|raw| whole_number(&mut e, "capacity", raw, 1, 100_000));
         let settings = ValidProgramIntake {
             population_statement: e.optional("population_statement", self.population_statement.as_deref(), TEXT_MAX),
             prsc_population: yes(self.prsc_population),

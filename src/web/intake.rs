@@ -720,7 +720,10 @@ impl TimeToServicePage {
 
     pub fn percent(&self, part: impl std::borrow::Borrow<usize>, whole: impl std::borrow::Borrow<usize>) -> String {
         let (part, whole) = (*part.borrow(), *whole.borrow());
-        if whole == 0 { "—".into() } else { format!("{}%", (part * 100 + whole / 2) / whole) }
+        match (part * 100 + whole / 2).checked_div(whole) {
+            Some(percent) => format!("{percent}%"),
+            None => "—".into(),
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 
 /// The first `<option value="…uuid…">` after `id="{select}"`.
 fn option_after(html: &str, select: &str) -> String {
-    let start = html.find(&format!("id=\"{select}\"")).expect("select present");
+    let start = html.find(&format!("id=\"{select}\"")).unwrap_or_else(|| panic!("no {select} in {html}"));
     let rest = &html[start..];
     let mut from = 0;
     while let Some(at) = rest[from..].find("value=\"") {

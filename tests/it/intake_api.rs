@@ -174,6 +174,19 @@ async fn the_queue_puts_emergencies_before_routine_requests() {
     assert_eq!(items[at("Rowan")]["due_on"], "2026-11-28");
     assert_eq!((emery["days_waiting"].as_i64(), emery["overdue"].as_bool()), (Some(0), Some(false)));
     assert!(app.audit_soon_contains("request.list").await);
+
+    // Someone new gets a record from the request, so they can be screened and accepted.
+    let rowan = format!("/api/v1/requests/{}/person", routine["id"].as_str().unwrap());
+    let details = json!({ "legal_given_name": "Rowan", "legal_family_name": "Ash", "version": 2 });
+    let linked = coach.api(Method::POST, &rowan, &token, Some(details.clone())).await;
+    linked.assert_status(StatusCode::CREATED);
+    let person = linked.json()["person_id"].as_str().expect("linked to a record").to_string();
+    assert_eq!(linked.json()["version"], 3);
+    coach.api(Method::GET, &format!("/api/v1/people/{person}"), &token, None).await.assert_status(StatusCode::OK);
+    let mut details = details;
+    details["version"] = json!(3);
+    let again = coach.api(Method::POST, &rowan, &token, Some(details)).await;
+    again.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 #[tokio::test]
