@@ -1995,7 +1995,9 @@ impl Intake<'_> {
         let members = self.members;
         let coach = self.team.coach;
         let coach_people: Vec<&Member> = members.iter().filter(|m| m.worker == coach).collect();
-        let screened: Vec<Uuid> = self.safety.iter().map(|s| s.person_id).collect();
+        let screened: std::collections::HashSet<Uuid> = self.safety.iter().map(|s| s.person_id).collect();
+        let with_screen: Vec<&Member> = members.iter().filter(|m| screened.contains(&m.person_id)).collect();
+        let open_risk: Vec<Uuid> = self.screens.iter().filter(|s| s.closed_at.is_none()).map(|s| s.person_id).collect();
         for i in 0..count {
             // (days ago, follow-up due in days from today, follow-up done, about a person)
             let (days, due_in, done, about_person) = match i {
@@ -2015,18 +2017,15 @@ impl Intake<'_> {
                 None
             } else if i < 3 && !coach_people.is_empty() {
                 // The first event is about someone with an open screen; the overdue one about someone else.
-                let first = coach_people.iter().position(|m| screened.contains(&m.person_id)).unwrap_or(0);
+                let first = coach_people.iter().position(|m| open_risk.contains(&m.person_id)).unwrap_or(0);
                 let at = if i == 0 { first } else { (first + 1) % coach_people.len() };
                 Some(coach_people[at])
             } else if members.is_empty() {
                 None
+            } else if !with_screen.is_empty() && self.rng.gen_bool(0.6) {
+                Some(self.pick(&with_screen))
             } else {
-                let with_screen: Vec<&Member> = members.iter().filter(|m| screened.contains(&m.person_id)).collect();
-                if !with_screen.is_empty() && self.rng.gen_bool(0.6) {
-                    Some(self.pick(&with_screen))
-                } else {
-                    Some(&members[self.rng.gen_range(0..members.len())])
-                }
+                Some(&members[self.rng.gen_range(0..members.len())])
             };
             let (caller, scenario, reported_by) = match person {
                 Some(m) => {

@@ -355,7 +355,12 @@ pub async fn screen(
     }
     let now = state.clock.now();
     let referred = s.fit == ProgramFit::DoesNotFit;
-    let status = if referred { RequestStatus::ReferredOut } else { RequestStatus::Screened };
+    let status = match RequestStatus::parse(&request.status) {
+        _ if referred => RequestStatus::ReferredOut,
+        // Screening again while waiting keeps the place on the list.
+        Some(RequestStatus::Waiting) => RequestStatus::Waiting,
+        _ => RequestStatus::Screened,
+    };
     let changes = service_request::ActiveModel {
         program_id: Set(s.program_id.or(request.program_id)),
         fit: Set(Some(s.fit.code().to_string())),

@@ -73,6 +73,15 @@ async function assertFormsLabelled(page, label) {
   assert.deepEqual(problems, [], `${label}: ids unique and every form control labelled`);
 }
 
+/** Nothing is wider than the phone's screen, so no sideways scrolling is needed. */
+async function assertFitsScreen(page, label) {
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+  }));
+  assert.ok(scrollWidth <= innerWidth, `${label}: page is ${scrollWidth}px wide on a ${innerWidth}px screen`);
+}
+
 const radio = (page, name, value) => page.locator(`input[name="${name}"][value="${value}"]`);
 const isHidden = (page, selector) => page.locator(selector).evaluate((el) => el.hidden);
 
@@ -142,6 +151,7 @@ describe('intake journey on a phone', () => {
       await assertCrisisLink(page);
       await checkAxe(page, 'request form (/intake/new)');
       await assertFormsLabelled(page, 'request form');
+      await assertFitsScreen(page, 'request form');
 
       await page.locator('#source').selectOption('phone');
       await page.locator('#given_name').fill(GIVEN);
@@ -162,6 +172,7 @@ describe('intake journey on a phone', () => {
       await assertCrisisLink(page);
       await checkAxe(page, 'request page (new)');
       await assertFormsLabelled(page, 'request page (new)');
+      await assertFitsScreen(page, 'request page (new)');
 
       // --- 2. Triage as urgent, then create the person's record from the request ----------
       await radio(page, 'urgency', 'urgent').check();
@@ -188,6 +199,7 @@ describe('intake journey on a phone', () => {
       await assertCrisisLink(page);
       await checkAxe(page, 'request page (triaged, with record)');
       await assertFormsLabelled(page, 'request page (triaged, with record)');
+      await assertFitsScreen(page, 'request page (triaged, with record)');
 
       // --- 3. Risk screen: skip logic, moderate result -------------------------------------
       await page.getByRole('link', { name: 'New risk screen' }).click();
@@ -240,6 +252,7 @@ describe('intake journey on a phone', () => {
       }
       await checkAxe(page, 'risk screen form (answered)');
       await assertFormsLabelled(page, 'risk screen form');
+      await assertFitsScreen(page, 'risk screen form');
 
       await submit(page, page.getByRole('button', { name: 'Save screen' }), {
         landOn: SAFETY_PATH,
@@ -261,6 +274,7 @@ describe('intake journey on a phone', () => {
       await assertCrisisLink(page);
       await checkAxe(page, 'safety page (open moderate screen)');
       await assertFormsLabelled(page, 'safety page');
+      await assertFitsScreen(page, 'safety page');
 
       // --- 4. Closing without a response is refused ----------------------------------------
       await submit(page, screen.getByRole('button', { name: 'Close this screen' }), {
@@ -286,6 +300,7 @@ describe('intake journey on a phone', () => {
       await assertCrisisLink(page);
       await checkAxe(page, 'safety plan form');
       await assertFormsLabelled(page, 'safety plan form');
+      await assertFitsScreen(page, 'safety plan form');
       await page.locator('#warning_signs').fill(WARNING_SIGNS.join('\n'));
       await page.locator('#coping_strategies').fill(COPING);
       await page.locator('#people_to_ask').fill(PEOPLE_TO_ASK);
@@ -332,6 +347,7 @@ describe('intake journey on a phone', () => {
       const crisis = page.locator('.plan-crisis');
       assert.match(await crisis.innerText(), new RegExp(`crisis line:\\s*${crisisLine.replace(/[^0-9a-z]/gi, '\\$&')}`, 'i'));
       await checkAxe(page, 'printable safety plan');
+      await assertFitsScreen(page, 'printable safety plan');
     });
     await page.context().close();
   });

@@ -755,8 +755,15 @@ pub async fn crisis_events(
     use crisis_event::Column as C;
     let page = page.clamp();
     let mut query = crisis_event::Entity::find().filter(C::OrgId.eq(org_id));
-    if let Some(c) = super::people::person_column_in_scope(org_id, scope, C::PersonId) {
-        query = query.filter(Condition::any().add(C::PersonId.is_null()).add(C::ReportedBy.eq(reporter)).add(c));
+    match scope {
+        // Without a caseload (administrators): only what they reported themselves.
+        PersonScope::Nobody => query = query.filter(C::ReportedBy.eq(reporter)),
+        _ => {
+            if let Some(c) = super::people::person_column_in_scope(org_id, scope, C::PersonId) {
+                query =
+                    query.filter(Condition::any().add(C::PersonId.is_null()).add(C::ReportedBy.eq(reporter)).add(c));
+            }
+        }
     }
     if open_follow_up {
         query = query.filter(C::FollowUpDue.is_not_null()).filter(C::FollowUpDoneAt.is_null());

@@ -269,6 +269,8 @@ pub struct RequestPage {
     pub waiting: Option<crate::db::entities::waitlist_entry::Model>,
     pub today: time::Date,
     pub zone: String,
+    /// Programs at capacity: (name, enrolled now, capacity); offer the waiting list instead.
+    pub full_programs: Vec<(String, i64, i32)>,
 }
 
 impl RequestPage {
@@ -391,6 +393,12 @@ impl RequestPage {
         at.borrow().map(|t| format_local(&self.zone, t)).unwrap_or_else(|| "—".into())
     }
 
+    pub fn full_notice(&self, name: &str, enrolled: &i64, capacity: &i32) -> String {
+        let args =
+            [("program", name.to_string()), ("enrolled", enrolled.to_string()), ("capacity", capacity.to_string())];
+        self.shell.tr.with_args("intake-program-full", &args)
+    }
+
     /// The new record's name fields start from what the request holds.
     pub fn person_value(&self, key: &str) -> String {
         let default = match key {
@@ -430,7 +438,22 @@ async fn request_page_for(
         staff_list.iter().filter(|s| s.id == ctx.actor.staff_id).cloned().collect()
     };
     let waiting = db::intake::active_entry_for_request(db.conn(), ctx.org.id, r.id).await?;
+    let full_programs = if is_open {
+        let counts = db::intake::open_enrolment_counts(db, ctx.org.id).await?;
+        context
+            .programs
+            .iter()
+            .filter_map(|p| {
+                let capacity = context.settings(Some(p.id)).capacity?;
+                let enrolled = counts.get(&p.id).copied().unwrap_or(0);
+                (enrolled >= i64::from(capacity)).then(|| (p.name.clone(), enrolled, capacity))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(RequestPage {
+        full_programs,
         shell: ctx.shell().await?,
         who: intake::request_label(&r, &names),
         program: context.program_name(r.program_id),

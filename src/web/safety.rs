@@ -335,18 +335,18 @@ async fn after_screen_form(
     done: &str,
 ) -> AppResult<Response> {
     let person_id = screen_person(ctx, screen_id).await?;
-    let errors = match result {
+    let (status, errors) = match result {
         Ok(()) => {
             ctx.flash("success", done).await?;
             return Ok(see_other(&format!("/people/{person_id}/safety#screen-{screen_id}")));
         }
-        Err(AppError::Invalid(errors)) => errors,
-        Err(AppError::Conflict) => FieldErrors::single("version", "error-request-changed"),
+        Err(AppError::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+        Err(AppError::Conflict) => (StatusCode::CONFLICT, FieldErrors::single("version", "error-request-changed")),
         Err(other) => return Err(other),
     };
     let failed = Failed { screen_id, errors: FormErrors::new(&ctx.tr, &errors), values };
     let page = safety_page_for(ctx, person_id, Some(failed), &FieldErrors::new()).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    Ok((status, page).into_response())
 }
 
 pub async fn add_response(
