@@ -2072,3 +2072,41 @@ impl Intake<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn screener_answers_give_the_level_they_were_built_for_and_follow_skip_logic() {
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        for level in RiskLevel::ALL {
+            for _ in 0..200 {
+                let a = answers_for(&mut rng, *level);
+                assert_eq!(risk::suicide_level(&a), *level, "{a:?}");
+                assert_eq!((a.q3.is_some(), a.q4.is_some(), a.q5.is_some()), (a.q2, a.q2, a.q2), "{a:?}");
+                assert_eq!(a.q6_recent.is_some(), a.q6, "{a:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn code_lists_are_known_and_stored_in_canonical_order() {
+        assert_eq!(canonical(&["suicide-risk", "trauma"], SafetyFlag::CODES), "trauma;suicide-risk");
+        assert_eq!(canonical(&[], CrisisCall::CODES), "");
+        let scenarios = PERSON_CRISES.iter().chain(ANONYMOUS_CRISES.iter().map(|(_, s)| s));
+        for (_, _, calls, _, _) in scenarios {
+            assert_eq!(canonical(calls, CrisisCall::CODES).split(';').filter(|c| !c.is_empty()).count(), calls.len());
+        }
+        for (source, _) in SOURCES {
+            assert!(RequestSource::parse(source).is_some(), "{source}");
+        }
+    }
+
+    #[test]
+    fn targets_are_in_the_order_the_settings_form_requires() {
+        for (emergency, urgent, routine) in TARGETS {
+            assert!(emergency <= urgent && urgent <= routine && routine <= 90);
+        }
+    }
+}

@@ -103,26 +103,41 @@ describe('intake journey on a phone', () => {
   const serverTail = (lines = 30) => server.output().trimEnd().split('\n').slice(-lines).join('\n');
 
   /**
-   * Click a submit button and check the answer to the POST: by default a 303 redirect, after
-   * which the browser must land on a page whose path matches `landOn`.
+   * Click a submit button and check the answers: the POST gets `status` (by default a 303 redirect);
+   * after a redirect the browser must land, with a 200, on a page whose path matches `landOn`.
    */
   async function submit(page, button, { status = 303, landOn, label }) {
-    const posted = page.waitForResponse(
-      (res) => res.request().method() === 'POST' && res.request().isNavigationRequest(),
-    );
-    await button.click();
-    const res = await posted;
-    assert.equal(
-      res.status(),
-      status,
-      `${label}: POST ${new URL(res.url()).pathname} answered ${res.status()}, expected ${status}\n` +
-        `--- server log (tail) ---\n${serverTail()}`,
-    );
-    if (landOn) {
-      await page.waitForURL((url) => landOn.test(url.pathname));
+    const documents = [];
+    const onResponse = (res) => {
+      if (res.request().isNavigationRequest() && res.frame() === page.mainFrame()) documents.push(res);
+    };
+    page.on('response', onResponse);
+    try {
+      const posted = page.waitForResponse(
+        (res) => res.request().method() === 'POST' && res.request().isNavigationRequest(),
+      );
+      await button.click();
+      const res = await posted;
+      const explain = () => `\n--- server log (tail) ---\n${serverTail()}`;
+      assert.equal(
+        res.status(),
+        status,
+        `${label}: POST ${new URL(res.url()).pathname} answered ${res.status()}, expected ${status}${explain()}`,
+      );
+      if (landOn) await page.waitForURL((url) => landOn.test(url.pathname));
+      await page.waitForLoadState('load');
+      const last = documents.at(-1);
+      if (status === 303) {
+        assert.ok(last && last !== res, `${label}: no page loaded after the redirect`);
+        assert.equal(
+          last.status(),
+          200,
+          `${label}: GET ${new URL(last.url()).pathname} after the redirect answered ${last.status()}${explain()}`,
+        );
+      }
+    } finally {
+      page.off('response', onResponse);
     }
-    await page.waitForLoadState('load');
-    assert.ok(!(await page.title()).startsWith('Error'), `${label}: landed on an error page (${page.url()})`);
   }
 
   /** The flash notice at the top of <main> says `text`. */
