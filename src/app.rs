@@ -33,6 +33,7 @@ pub struct AppState {
     /// Self-referrals accepted per address (the public form is open to anyone).
     pub referral_throttle: Arc<crate::auth::SigninThrottle>,
     pub access_cache: Arc<crate::auth::AccessCache>,
+    pub intake_context: Arc<crate::intake::ContextCache>,
 }
 
 /// The process-wide metrics recorder (installed once, shared by every app in tests).
@@ -59,6 +60,7 @@ impl AppState {
             signin_throttle: Arc::new(crate::auth::SigninThrottle::new(30, time::Duration::minutes(15))),
             referral_throttle: Arc::new(crate::auth::SigninThrottle::new(5, time::Duration::hours(1))),
             access_cache: Default::default(),
+            intake_context: Default::default(),
         }
     }
 }

@@ -214,17 +214,39 @@ pub struct QueueItem {
     pub overdue: bool,
 }
 
+#[derive(Debug)]
 pub struct Context {
     pub programs: Vec<program::Model>,
     pub settings: HashMap<Uuid, ProgramIntake>,
 }
 
+/// Programs and their intake settings change rarely and are read on every intake page: kept per
+/// organisation for ten seconds, and dropped at once when programs or settings change (they bump
+/// the access generation).
+#[derive(Debug, Default)]
+pub struct ContextCache {
+    entries: std::sync::Mutex<HashMap<Uuid, (u64, std::time::Instant, std::sync::Arc<Context>)>>,
+}
+
 impl Context {
-    pub async fn load(state: &AppState, org_id: Uuid) -> AppResult<Context> {
-        Ok(Context {
+    pub async fn load(state: &AppState, org_id: Uuid) -> AppResult<std::sync::Arc<Context>> {
+        let generation = db::access_generation();
+        {
+            let entries = state.intake_context.entries.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some((g, at, context)) = entries.get(&org_id)
+                && *g == generation
+                && at.elapsed() < std::time::Duration::from_secs(10)
+            {
+                return Ok(context.clone());
+            }
+        }
+        let context = std::sync::Arc::new(Context {
             programs: db::org::programs(state.db.conn(), org_id).await?,
             settings: db::intake::all_settings(state.db.conn(), org_id).await?,
-        })
+        });
+        let mut entries = state.intake_context.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.insert(org_id, (generation, std::time::Instant::now(), context.clone()));
+        Ok(context)
     }
 
     pub fn program_name(&self, id: Option<Uuid>) -> Option<String> {
@@ -257,12 +279,22 @@ pub async fn queue(
     }
     let found = db::intake::queue(&state.db, actor.org_id, &scope, filter, page).await?;
     let context = Context::load(state, actor.org_id).await?;
+    let entry = actor_entry(actor, "request.list").detail(json!({ "results": found.items.len() }));
+    db::audit::append_soon(&state.db, entry, state.clock.now()).await?;
+    queue_items(state, actor, tz, &context, found).await
+}
+
+async fn queue_items(
+    state: &AppState,
+    actor: &Actor,
+    tz: &str,
+    context: &Context,
+    found: Page<service_request::Model>,
+) -> AppResult<Page<QueueItem>> {
     let names =
         db::intake::person_names(&state.db, actor.org_id, found.items.iter().filter_map(|r| r.person_id).collect())
             .await?;
     let today = today(state, tz);
-    let entry = actor_entry(actor, "request.list").detail(json!({ "results": found.items.len() }));
-    db::audit::append_soon(&state.db, entry, state.clock.now()).await?;
     Ok(found.map(|request| {
         let received_on = received_on(tz, &request);
         let urgency = urgency_of(request.urgency.as_deref());
@@ -277,6 +309,34 @@ pub async fn queue(
             request,
         }
     }))
+}
+
+/// Open requests past their program's target for their urgency: received before the start of
+/// the day `target` days ago, one term per program and urgency.
+fn overdue_condition(context: &Context, tz: &str, today: Date) -> sea_orm::Condition {
+    use sea_orm::{ColumnTrait, Condition};
+    use service_request::Column as C;
+    let urgencies = [Some(Urgency::Emergency), Some(Urgency::Urgent), None, Some(Urgency::Routine)];
+    let programs = context.programs.iter().map(|p| Some(p.id)).chain([None]);
+    let mut any = Condition::any();
+    for program in programs {
+        let targets = context.settings(program).targets;
+        for urgency in urgencies {
+            let cutoff_day = today - time::Duration::days(i64::from(targets.days_for(urgency)));
+            let Some(cutoff) = at_local(tz, cutoff_day, time::Time::MIDNIGHT) else { continue };
+            let program_matches = match program {
+                Some(id) => C::ProgramId.eq(id),
+                None => C::ProgramId.is_null(),
+            };
+            any = any.add(
+                Condition::all()
+                    .add(program_matches)
+                    .add(C::UrgencyRank.eq(rules::urgency_rank(urgency)))
+                    .add(C::ReceivedAt.lt(cutoff)),
+            );
+        }
+    }
+    any
 }
 
 async fn save_request(
@@ -595,46 +655,60 @@ pub struct WaitingItem {
     pub checkin_due: bool,
 }
 
-/// Everyone waiting that the actor's intake work covers, program by program in list order.
+/// The people waiting that the actor's intake work covers, program by program in list order,
+/// at most `limit` of them (positions count everyone waiting, seen or not).
 pub async fn waiting_list(
     state: &AppState,
     actor: &Actor,
     tz: &str,
     program_id: Option<Uuid>,
-) -> AppResult<Vec<WaitingItem>> {
+    limit: usize,
+) -> AppResult<(Vec<WaitingItem>, usize)> {
     let scope = access::request_scope(actor);
     if scope == RequestScope::Nobody {
         return Err(deny(state, actor, "ViewRequest", None).await);
     }
-    let entries = db::intake::waiting(&state.db, actor.org_id, program_id).await?;
+    let order = db::intake::waiting_order(&state.db, actor.org_id, program_id).await?;
+    let mut positions: HashMap<Uuid, usize> = HashMap::new();
+    let mut visible = Vec::new();
+    for (entry_id, program, assigned_to, request_program) in order {
+        let position = positions.entry(program).or_default();
+        *position += 1;
+        if access::request_in_scope(&scope, assigned_to, request_program) {
+            visible.push((entry_id, *position));
+        }
+    }
+    let total = visible.len();
+    visible.truncate(limit);
+    let entries =
+        db::intake::waitlist_entries_by_ids(&state.db, actor.org_id, visible.iter().map(|(id, _)| *id).collect())
+            .await?;
     let requests =
-        db::intake::requests_by_ids(&state.db, actor.org_id, entries.iter().map(|e| e.request_id).collect()).await?;
+        db::intake::requests_by_ids(&state.db, actor.org_id, entries.values().map(|e| e.request_id).collect()).await?;
     let names =
-        db::intake::person_names(&state.db, actor.org_id, entries.iter().filter_map(|e| e.person_id).collect()).await?;
+        db::intake::person_names(&state.db, actor.org_id, entries.values().filter_map(|e| e.person_id).collect())
+            .await?;
     let context = Context::load(state, actor.org_id).await?;
     let today = today(state, tz);
-    let mut positions: HashMap<Uuid, usize> = HashMap::new();
-    let mut items = Vec::new();
-    for entry in entries {
-        let position = positions.entry(entry.program_id).or_default();
-        *position += 1;
-        let Some(request) = requests.get(&entry.request_id).cloned() else { continue };
-        if !access::request_in_scope(&scope, request.assigned_to, request.program_id) {
-            continue;
-        }
-        items.push(WaitingItem {
-            who: request_label(&request, &names),
-            program: context.program_name(Some(entry.program_id)),
-            position: *position,
-            days_waited: rules::days_between(local_date(tz, entry.placed_at), today),
-            checkin_due: entry.next_checkin_on <= today,
-            request,
-            entry,
-        });
-    }
+    let items: Vec<WaitingItem> = visible
+        .into_iter()
+        .filter_map(|(id, position)| {
+            let entry = entries.get(&id)?.clone();
+            let request = requests.get(&entry.request_id)?.clone();
+            Some(WaitingItem {
+                who: request_label(&request, &names),
+                program: context.program_name(Some(entry.program_id)),
+                position,
+                days_waited: rules::days_between(local_date(tz, entry.placed_at), today),
+                checkin_due: entry.next_checkin_on <= today,
+                request,
+                entry,
+            })
+        })
+        .collect();
     let entry = actor_entry(actor, "waitlist.list").detail(json!({ "results": items.len() }));
     db::audit::append_soon(&state.db, entry, state.clock.now()).await?;
-    Ok(items)
+    Ok((items, total))
 }
 
 async fn open_entry(state: &AppState, actor: &Actor, entry_id: Uuid) -> AppResult<waitlist_entry::Model> {
@@ -780,6 +854,7 @@ pub async fn save_program_settings(
     let now = state.clock.now();
     let txn = state.db.begin_write().await?;
     db::intake::save_settings(&txn, actor.org_id, program_id, version, s, now).await?;
+    txn.mark_access_change();
     let audit = actor_entry(actor, "program.intake-settings").record("program", program_id);
     db::audit::append(&txn, audit, now).await?;
     txn.commit().await?;
@@ -1458,25 +1533,30 @@ pub struct WorkQueue {
 pub async fn work_queue(state: &AppState, actor: &Actor, tz: &str) -> AppResult<WorkQueue> {
     let scope = access::request_scope(actor);
     if scope == RequestScope::Nobody {
-        let follow_ups = crisis_events(state, actor, true, PageRequest { page: 1, per_page: 5 }).await?.items;
+        let scope = access::person_scope(actor);
+        let page = PageRequest { page: 1, per_page: 5 };
+        let follow_ups =
+            db::intake::crisis_events(&state.db, actor.org_id, &scope, actor.staff_id, true, page).await?.items;
         return Ok(WorkQueue { follow_ups, ..Default::default() });
     }
     let today = today(state, tz);
     let context = Context::load(state, actor.org_id).await?;
-    let open = db::intake::open_requests(&state.db, actor.org_id, &scope).await?;
-    let mut urgent = 0;
-    let mut overdue = 0;
-    for r in &open {
-        let urgency = urgency_of(r.urgency.as_deref());
-        if matches!(urgency, Some(Urgency::Emergency | Urgency::Urgent)) {
-            urgent += 1;
-        }
-        if today > context.settings(r.program_id).targets.due_on(local_date(tz, r.received_at), urgency) {
-            overdue += 1;
-        }
-    }
-    let filter = QueueFilter { assigned_to: Some(actor.staff_id), only_new: true };
-    let my_new = queue(state, actor, tz, filter, PageRequest { page: 1, per_page: 5 }).await?.items;
+    use sea_orm::{ColumnTrait, Condition};
+    use service_request::Column as C;
+    let urgent_condition = Condition::all().add(C::UrgencyRank.lte(rules::urgency_rank(Some(Urgency::Urgent))));
+    let urgent = db::intake::count_open(&state.db, actor.org_id, &scope, urgent_condition).await? as usize;
+    let overdue =
+        db::intake::count_open(&state.db, actor.org_id, &scope, overdue_condition(&context, tz, today)).await? as usize;
+    // The home page shows counts and a few names; the lists it links to are audited when opened.
+    let mine = db::intake::queue(
+        &state.db,
+        actor.org_id,
+        &scope,
+        QueueFilter { assigned_to: Some(actor.staff_id), only_new: true },
+        PageRequest { page: 1, per_page: 5 },
+    )
+    .await?;
+    let my_new = queue_items(state, actor, tz, &context, mine).await?.items;
     let due = db::intake::checkins_due(&state.db, actor.org_id, &scope, today, 5).await?;
     let risk = db::intake::open_risk(&state.db, actor.org_id, &access::person_scope(actor), 5).await?;
     let person_ids = risk.iter().map(|s| s.person_id).chain(due.iter().filter_map(|(e, _)| e.person_id)).collect();
@@ -1494,7 +1574,16 @@ pub async fn work_queue(state: &AppState, actor: &Actor, tz: &str) -> AppResult<
         })
         .collect();
     let open_risk = risk.into_iter().map(|s| (s.clone(), names.get(&s.person_id).cloned())).collect();
-    let follow_ups = crisis_events(state, actor, true, PageRequest { page: 1, per_page: 5 }).await?.items;
+    let follow_ups = db::intake::crisis_events(
+        &state.db,
+        actor.org_id,
+        &access::person_scope(actor),
+        actor.staff_id,
+        true,
+        PageRequest { page: 1, per_page: 5 },
+    )
+    .await?
+    .items;
     Ok(WorkQueue {
         my_new,
         urgent,

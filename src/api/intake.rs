@@ -583,7 +583,7 @@ async fn list_waitlist(
     Query(q): Query<WaitlistQuery>,
 ) -> AppResult<Json<Vec<WaitingOut>>> {
     let tz = time_zone(&state, &actor).await?;
-    let items = intake::waiting_list(&state, &actor, &tz, q.program_id).await?;
+    let (items, _) = intake::waiting_list(&state, &actor, &tz, q.program_id, 1000).await?;
     Ok(Json(items.into_iter().map(Into::into).collect()))
 }
 

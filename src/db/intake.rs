@@ -241,6 +241,64 @@ pub async fn queue(
     Ok(Page { items, page: page.page, per_page: page.per_page, total })
 }
 
+/// Open requests in scope that also meet `condition` (for the home page's counts).
+pub async fn count_open(db: &Db, org_id: Uuid, scope: &RequestScope, condition: Condition) -> Result<u64, DbErr> {
+    scoped_requests(org_id, scope)
+        .filter(service_request::Column::Status.is_in(codes(&OPEN_STATUSES)))
+        .filter(condition)
+        .count(db.conn())
+        .await
+}
+
+/// Every active waiting-list entry in list order (program, priority, time placed), with the
+/// request's assignee and program: enough to number places and check scope before loading rows.
+pub async fn waiting_order(
+    db: &Db,
+    org_id: Uuid,
+    program_id: Option<Uuid>,
+) -> Result<Vec<(Uuid, Uuid, Option<Uuid>, Option<Uuid>)>, DbErr> {
+    use waitlist_entry::Column as C;
+    let relation: sea_orm::RelationDef = waitlist_entry::Entity::belongs_to(service_request::Entity)
+        .from(C::RequestId)
+        .to(service_request::Column::Id)
+        .into();
+    let mut query = waitlist_entry::Entity::find()
+        .select_only()
+        .column(C::Id)
+        .column(C::ProgramId)
+        .column_as(service_request::Column::AssignedTo, "assigned_to")
+        .column_as(service_request::Column::ProgramId, "request_program_id")
+        .join(sea_orm::JoinType::InnerJoin, relation)
+        .filter(C::OrgId.eq(org_id))
+        .filter(C::RemovedAt.is_null());
+    if let Some(p) = program_id {
+        query = query.filter(C::ProgramId.eq(p));
+    }
+    query
+        .order_by_asc(C::ProgramId)
+        .order_by_asc(C::PriorityRank)
+        .order_by_asc(C::PlacedAt)
+        .into_tuple()
+        .all(db.conn())
+        .await
+}
+
+pub async fn waitlist_entries_by_ids(
+    db: &Db,
+    org_id: Uuid,
+    ids: Vec<Uuid>,
+) -> Result<HashMap<Uuid, waitlist_entry::Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = waitlist_entry::Entity::find()
+        .filter(waitlist_entry::Column::OrgId.eq(org_id))
+        .filter(waitlist_entry::Column::Id.is_in(ids))
+        .all(db.conn())
+        .await?;
+    Ok(rows.into_iter().map(|e| (e.id, e)).collect())
+}
+
 /// The few columns timeliness needs, for every open request in scope.
 #[derive(Clone, Debug, sea_orm::FromQueryResult)]
 pub struct OpenRequest {
@@ -336,12 +394,12 @@ pub async fn person_has_request_in_scope(
     if let Some(c) = request_condition(scope) {
         query = query.filter(c);
     }
-    // The shared inbox opens a record only while the request is being worked on; afterwards only
-    // the worker it was assigned to (and their supervisor) keeps the way in.
-    if let RequestScope::Team { workers, .. } = scope {
+    // A request opens the record only while it is being worked on; once the person is enrolled
+    // (or the request ends) access follows enrolments alone, so reassignment really moves them.
+    if let RequestScope::Team { .. } = scope {
         let mut live = codes(&OPEN_STATUSES);
         live.push(RequestStatus::Waiting.code().to_string());
-        query = query.filter(Condition::any().add(C::Status.is_in(live)).add(C::AssignedTo.is_in(workers.clone())));
+        query = query.filter(C::Status.is_in(live));
     }
     Ok(query.count(db).await? > 0)
 }

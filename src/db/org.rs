@@ -85,6 +85,8 @@ pub async fn create_program(
     p: &ValidProgram,
     now: OffsetDateTime,
 ) -> Result<program::Model, WriteError> {
+    // Intake pages cache program names and settings under the access generation.
+    txn.mark_access_change();
     let model = program::ActiveModel {
         id: Set(Uuid::new_v4()),
         org_id: Set(org_id),
@@ -111,6 +113,8 @@ pub async fn update_program(
     p: &ValidProgram,
     now: OffsetDateTime,
 ) -> Result<(), WriteError> {
+    // Intake pages cache program names and settings under the access generation.
+    txn.mark_access_change();
     use program::Column as C;
     let result = program::Entity::update_many()
         .col_expr(C::Name, Expr::value(p.name.clone()))

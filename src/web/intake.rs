@@ -469,7 +469,7 @@ async fn request_page_for(
         values,
         errors: FormErrors::new(&ctx.tr, errors),
         settings: context.programs.iter().map(|p| context.settings(Some(p.id))).collect(),
-        programs: context.programs,
+        programs: context.programs.clone(),
         workers,
         waiting,
         today,
@@ -619,6 +619,8 @@ pub async fn waitlist_add(
 pub struct WaitingPage {
     pub shell: Shell,
     pub items: Vec<WaitingItem>,
+    /// Everyone waiting that the actor may see; the page shows the first hundred.
+    pub total: usize,
     pub programs: Vec<(String, String, bool)>,
     pub program_id: String,
     /// The entry a failed form belongs to, with its errors.
@@ -660,12 +662,13 @@ async fn waiting_page_for(
     program: Option<Uuid>,
     failed: Option<(Uuid, FormErrors)>,
 ) -> AppResult<WaitingPage> {
-    let items = intake::waiting_list(&ctx.state, &ctx.actor, &ctx.org.time_zone, program).await?;
+    let (items, total) = intake::waiting_list(&ctx.state, &ctx.actor, &ctx.org.time_zone, program, 100).await?;
     let programs = db::org::programs(ctx.state.db.conn(), ctx.org.id).await?;
     let program_id = program.map(|p| p.to_string()).unwrap_or_default();
     Ok(WaitingPage {
         shell: ctx.shell().await?,
         items,
+        total,
         programs: program_options(&programs, &program_id),
         program_id,
         failed,

@@ -35,6 +35,7 @@ pub use shell::{FormErrors, Shell};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(shell::home))
+        .route("/home/work", get(shell::home_work))
         .route("/crisis", get(shell::crisis))
         .route("/language", post(shell::switch_language))
         .route("/login", get(signin::login_page).post(signin::login))

@@ -190,11 +190,22 @@ pub struct HomePage {
     pub missing_preferences: u64,
     pub setup: Option<SetupSummary>,
     pub is_quality_lead: bool,
-    pub work: crate::intake::WorkQueue,
-    pub zone: String,
 }
 
-impl HomePage {
+/// The home page's work queue, loaded after the page so the page itself stays quick.
+#[derive(Template, WebTemplate)]
+#[template(path = "home_work.html")]
+pub struct HomeWork {
+    pub shell: Shell,
+    pub work: crate::intake::WorkQueue,
+}
+
+pub async fn home_work(ctx: Ctx) -> AppResult<HomeWork> {
+    let work = crate::intake::work_queue(&ctx.state, &ctx.actor, &ctx.org.time_zone).await?;
+    Ok(HomeWork { shell: ctx.shell().await?, work })
+}
+
+impl HomeWork {
     pub fn who(&self, who: impl std::borrow::Borrow<Option<String>>) -> String {
         who.borrow().clone().unwrap_or_else(|| self.shell.t("intake-anonymous"))
     }
@@ -249,10 +260,7 @@ pub async fn home(ctx: Ctx) -> AppResult<HomePage> {
     } else {
         None
     };
-    let work = crate::intake::work_queue(&ctx.state, &ctx.actor, &ctx.org.time_zone).await?;
     Ok(HomePage {
-        work,
-        zone: ctx.org.time_zone.clone(),
         shell: ctx.shell().await?,
         caseload_total: overview.total,
         recent: overview.recent,

@@ -93,8 +93,13 @@ impl MigrationTrait for Intake {
         )
         .await?;
         m.create_index(
-            index("requests_queue", "service_requests", &["org_id", "status", "urgency_rank", "received_at"])
-                .to_owned(),
+            // Covers the queue's counts and scope checks without reading the rows.
+            index(
+                "requests_queue",
+                "service_requests",
+                &["org_id", "status", "urgency_rank", "received_at", "program_id", "assigned_to"],
+            )
+            .to_owned(),
         )
         .await?;
         m.create_index(index("requests_person", "service_requests", &["org_id", "person_id"]).to_owned()).await?;
