@@ -58,10 +58,23 @@ pub fn received_on(tz: &str, request: &service_request::Model) -> Date {
 
 /// Who a request is about, for lists: the record's name, the name given, or "anonymous".
 pub fn request_label(request: &service_request::Model, names: &HashMap<Uuid, String>) -> Option<String> {
-    if let Some(name) = request.person_id.and_then(|id| names.get(&id)) {
+    label_of(request.person_id, &request.given_name, &request.family_name, names)
+}
+
+pub fn row_label(row: &db::intake::QueueRow, names: &HashMap<Uuid, String>) -> Option<String> {
+    label_of(row.person_id, &row.given_name, &row.family_name, names)
+}
+
+fn label_of(
+    person_id: Option<Uuid>,
+    given: &Option<String>,
+    family: &Option<String>,
+    names: &HashMap<Uuid, String>,
+) -> Option<String> {
+    if let Some(name) = person_id.and_then(|id| names.get(&id)) {
         return Some(name.clone());
     }
-    match (&request.given_name, &request.family_name) {
+    match (given, family) {
         (Some(g), Some(f)) => Some(format!("{g} {f}")),
         (Some(g), None) => Some(g.clone()),
         _ => None,
@@ -205,7 +218,7 @@ pub async fn open_request(state: &AppState, actor: &Actor, id: Uuid, edit: bool)
 
 /// One row of the intake queue.
 pub struct QueueItem {
-    pub request: service_request::Model,
+    pub request: db::intake::QueueRow,
     pub who: Option<String>,
     pub program: Option<String>,
     pub received_on: Date,
@@ -289,18 +302,18 @@ async fn queue_items(
     actor: &Actor,
     tz: &str,
     context: &Context,
-    found: Page<service_request::Model>,
+    found: Page<db::intake::QueueRow>,
 ) -> AppResult<Page<QueueItem>> {
     let names =
         db::intake::person_names(&state.db, actor.org_id, found.items.iter().filter_map(|r| r.person_id).collect())
             .await?;
     let today = today(state, tz);
     Ok(found.map(|request| {
-        let received_on = received_on(tz, &request);
+        let received_on = local_date(tz, request.received_at);
         let urgency = urgency_of(request.urgency.as_deref());
         let due_on = context.settings(request.program_id).targets.due_on(received_on, urgency);
         QueueItem {
-            who: request_label(&request, &names),
+            who: row_label(&request, &names),
             program: context.program_name(request.program_id),
             received_on,
             due_on,
@@ -646,7 +659,7 @@ pub async fn place_on_waitlist(
 /// One person waiting.
 pub struct WaitingItem {
     pub entry: waitlist_entry::Model,
-    pub request: service_request::Model,
+    pub request: db::intake::QueueRow,
     pub who: Option<String>,
     pub program: Option<String>,
     /// 1-based place in the program's list (everyone waiting counts, seen or not).
@@ -696,7 +709,7 @@ pub async fn waiting_list(
             let entry = entries.get(&id)?.clone();
             let request = requests.get(&entry.request_id)?.clone();
             Some(WaitingItem {
-                who: request_label(&request, &names),
+                who: row_label(&request, &names),
                 program: context.program_name(Some(entry.program_id)),
                 position,
                 days_waited: rules::days_between(local_date(tz, entry.placed_at), today),
@@ -709,6 +722,35 @@ pub async fn waiting_list(
     let entry = actor_entry(actor, "waitlist.list").detail(json!({ "results": items.len() }));
     db::audit::append_soon(&state.db, entry, state.clock.now()).await?;
     Ok((items, total))
+}
+
+/// One person's place on a waiting list, with its check-ins (a view of the request: audited).
+pub async fn waiting_entry(
+    state: &AppState,
+    actor: &Actor,
+    tz: &str,
+    entry_id: Uuid,
+) -> AppResult<(WaitingItem, Vec<crate::db::entities::waitlist_checkin::Model>)> {
+    let entry = db::intake::waitlist_entry(state.db.conn(), actor.org_id, entry_id).await?.ok_or(AppError::NotFound)?;
+    open_request(state, actor, entry.request_id, false).await?;
+    let order = db::intake::waiting_order(&state.db, actor.org_id, Some(entry.program_id)).await?;
+    let position = order.iter().position(|(id, ..)| *id == entry_id).map(|p| p + 1).unwrap_or(0);
+    let requests = db::intake::requests_by_ids(&state.db, actor.org_id, vec![entry.request_id]).await?;
+    let request = requests.get(&entry.request_id).cloned().ok_or(AppError::NotFound)?;
+    let names = db::intake::person_names(&state.db, actor.org_id, entry.person_id.into_iter().collect()).await?;
+    let context = Context::load(state, actor.org_id).await?;
+    let today = today(state, tz);
+    let checkins = db::intake::checkins(state.db.conn(), actor.org_id, entry_id).await?;
+    let item = WaitingItem {
+        who: row_label(&request, &names),
+        program: context.program_name(Some(entry.program_id)),
+        position,
+        days_waited: rules::days_between(local_date(tz, entry.placed_at), today),
+        checkin_due: entry.removed_at.is_none() && entry.next_checkin_on <= today,
+        request,
+        entry,
+    };
+    Ok((item, checkins))
 }
 
 async fn open_entry(state: &AppState, actor: &Actor, entry_id: Uuid) -> AppResult<waitlist_entry::Model> {
@@ -1564,7 +1606,7 @@ pub async fn work_queue(state: &AppState, actor: &Actor, tz: &str) -> AppResult<
     let checkins_due = due
         .into_iter()
         .map(|(entry, request)| WaitingItem {
-            who: request_label(&request, &names),
+            who: row_label(&request, &names),
             program: context.program_name(Some(entry.program_id)),
             position: 0,
             days_waited: rules::days_between(local_date(tz, entry.placed_at), today),

@@ -208,6 +208,40 @@ pub async fn update_request(
     request(&**txn, org_id, id).await?.ok_or(WriteError::NotFound)
 }
 
+/// What lists of requests show (the queue, the waiting list): a few columns, cheap to read.
+#[derive(Clone, Debug, sea_orm::FromQueryResult)]
+pub struct QueueRow {
+    pub id: Uuid,
+    pub person_id: Option<Uuid>,
+    pub anonymous: bool,
+    pub source: String,
+    pub received_at: OffsetDateTime,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub asked_for: String,
+    pub program_id: Option<Uuid>,
+    pub assigned_to: Option<Uuid>,
+    pub status: String,
+    pub urgency: Option<String>,
+    pub version: i32,
+}
+
+const QUEUE_COLUMNS: [service_request::Column; 13] = [
+    service_request::Column::Id,
+    service_request::Column::PersonId,
+    service_request::Column::Anonymous,
+    service_request::Column::Source,
+    service_request::Column::ReceivedAt,
+    service_request::Column::GivenName,
+    service_request::Column::FamilyName,
+    service_request::Column::AskedFor,
+    service_request::Column::ProgramId,
+    service_request::Column::AssignedTo,
+    service_request::Column::Status,
+    service_request::Column::Urgency,
+    service_request::Column::Version,
+];
+
 /// What the intake queue lists.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct QueueFilter {
@@ -222,7 +256,7 @@ pub async fn queue(
     scope: &RequestScope,
     filter: QueueFilter,
     page: PageRequest,
-) -> Result<Page<service_request::Model>, DbErr> {
+) -> Result<Page<QueueRow>, DbErr> {
     use service_request::Column as C;
     let page = page.clamp();
     let statuses = if filter.only_new { vec![RequestStatus::New] } else { OPEN_STATUSES.to_vec() };
@@ -236,6 +270,9 @@ pub async fn queue(
         .order_by_asc(C::ReceivedAt)
         .offset(page.offset())
         .limit(page.per_page)
+        .select_only()
+        .columns(QUEUE_COLUMNS)
+        .into_model()
         .all(db.conn())
         .await?;
     Ok(Page { items, page: page.page, per_page: page.per_page, total })
@@ -352,17 +389,16 @@ pub async fn timing_rows(
         .await
 }
 
-pub async fn requests_by_ids(
-    db: &Db,
-    org_id: Uuid,
-    ids: Vec<Uuid>,
-) -> Result<HashMap<Uuid, service_request::Model>, DbErr> {
+pub async fn requests_by_ids(db: &Db, org_id: Uuid, ids: Vec<Uuid>) -> Result<HashMap<Uuid, QueueRow>, DbErr> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows = service_request::Entity::find()
+    let rows: Vec<QueueRow> = service_request::Entity::find()
+        .select_only()
+        .columns(QUEUE_COLUMNS)
         .filter(service_request::Column::OrgId.eq(org_id))
         .filter(service_request::Column::Id.is_in(ids))
+        .into_model()
         .all(db.conn())
         .await?;
     Ok(rows.into_iter().map(|r| (r.id, r)).collect())
@@ -476,7 +512,7 @@ pub async fn checkins_due(
     scope: &RequestScope,
     today: Date,
     limit: u64,
-) -> Result<Vec<(waitlist_entry::Model, service_request::Model)>, DbErr> {
+) -> Result<Vec<(waitlist_entry::Model, QueueRow)>, DbErr> {
     use waitlist_entry::Column as C;
     let entries = waitlist_entry::Entity::find()
         .filter(C::OrgId.eq(org_id))

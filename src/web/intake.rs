@@ -43,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .route("/intake/{id}/close", post(close))
         .route("/intake/{id}/waitlist", post(waitlist_add))
         .route("/waiting-list", get(waiting_page))
+        .route("/waiting-list/{id}", get(waiting_entry))
         .route("/waiting-list/{id}/checkin", post(waitlist_checkin))
         .route("/waiting-list/{id}/remove", post(waitlist_remove))
         .route("/reports/time-to-service", get(time_to_service))
@@ -619,12 +620,10 @@ pub async fn waitlist_add(
 pub struct WaitingPage {
     pub shell: Shell,
     pub items: Vec<WaitingItem>,
-    /// Everyone waiting that the actor may see; the page shows the first hundred.
+    /// Everyone waiting that the actor may see; the page shows the first fifty.
     pub total: usize,
     pub programs: Vec<(String, String, bool)>,
     pub program_id: String,
-    /// The entry a failed form belongs to, with its errors.
-    pub failed: Option<(Uuid, FormErrors)>,
 }
 
 impl WaitingPage {
@@ -636,18 +635,9 @@ impl WaitingPage {
         item.who.clone().unwrap_or_else(|| self.shell.t("intake-anonymous"))
     }
 
-    pub fn removal_options(&self) -> Vec<(&'static str, String, bool)> {
-        code_options::<WaitlistRemoval>(&self.shell.tr, "")
-            .into_iter()
-            .filter(|(code, _, _)| *code != WaitlistRemoval::Enrolled.code())
-            .collect()
-    }
-
-    pub fn error_for(&self, entry: &Uuid, field: &str) -> Option<String> {
-        match &self.failed {
-            Some((id, errors)) if id == entry => errors.get(field).map(str::to_string),
-            _ => None,
-        }
+    pub fn showing(&self) -> String {
+        let args = [("shown", self.items.len().to_string()), ("total", self.total.to_string())];
+        self.shell.tr.with_args("waitlist-showing", &args)
     }
 }
 
@@ -657,12 +647,9 @@ pub struct WaitingQuery {
     program_id: Option<String>,
 }
 
-async fn waiting_page_for(
-    ctx: &Ctx,
-    program: Option<Uuid>,
-    failed: Option<(Uuid, FormErrors)>,
-) -> AppResult<WaitingPage> {
-    let (items, total) = intake::waiting_list(&ctx.state, &ctx.actor, &ctx.org.time_zone, program, 100).await?;
+pub async fn waiting_page(ctx: Ctx, Query(q): Query<WaitingQuery>) -> AppResult<WaitingPage> {
+    let program = q.program_id.as_deref().filter(|p| !p.is_empty()).and_then(|p| Uuid::parse_str(p).ok());
+    let (items, total) = intake::waiting_list(&ctx.state, &ctx.actor, &ctx.org.time_zone, program, 50).await?;
     let programs = db::org::programs(ctx.state.db.conn(), ctx.org.id).await?;
     let program_id = program.map(|p| p.to_string()).unwrap_or_default();
     Ok(WaitingPage {
@@ -671,32 +658,84 @@ async fn waiting_page_for(
         total,
         programs: program_options(&programs, &program_id),
         program_id,
-        failed,
     })
 }
 
-pub async fn waiting_page(ctx: Ctx, Query(q): Query<WaitingQuery>) -> AppResult<WaitingPage> {
-    let program = q.program_id.as_deref().filter(|p| !p.is_empty()).and_then(|p| Uuid::parse_str(p).ok());
-    waiting_page_for(&ctx, program, None).await
+#[derive(Template, WebTemplate)]
+#[template(path = "intake/waiting_entry.html")]
+pub struct WaitingEntryPage {
+    pub shell: Shell,
+    pub item: WaitingItem,
+    pub checkins: Vec<crate::db::entities::waitlist_checkin::Model>,
+    pub errors: FormErrors,
+    pub values: Values,
+    pub zone: String,
 }
 
-async fn after_waitlist_form(ctx: &Ctx, id: Uuid, result: AppResult<()>, done: &str) -> AppResult<Response> {
-    match result {
+impl WaitingEntryPage {
+    pub fn priority(&self) -> String {
+        code_label::<WaitlistPriority>(&self.shell.tr, &self.item.entry.priority)
+    }
+
+    pub fn who(&self) -> String {
+        self.item.who.clone().unwrap_or_else(|| self.shell.t("intake-anonymous"))
+    }
+
+    pub fn removal_options(&self) -> Vec<(&'static str, String, bool)> {
+        code_options::<WaitlistRemoval>(&self.shell.tr, &self.values.v("reason"))
+            .into_iter()
+            .filter(|(code, _, _)| *code != WaitlistRemoval::Enrolled.code())
+            .collect()
+    }
+
+    pub fn removed_reason(&self) -> String {
+        self.item
+            .entry
+            .removed_reason
+            .as_deref()
+            .map(|r| code_label::<WaitlistRemoval>(&self.shell.tr, r))
+            .unwrap_or_default()
+    }
+
+    pub fn when(&self, at: &time::OffsetDateTime) -> String {
+        format_local(&self.zone, *at)
+    }
+}
+
+async fn waiting_entry_page(ctx: &Ctx, id: Uuid, values: Values, errors: &FieldErrors) -> AppResult<WaitingEntryPage> {
+    let (item, checkins) = intake::waiting_entry(&ctx.state, &ctx.actor, &ctx.org.time_zone, id).await?;
+    Ok(WaitingEntryPage {
+        shell: ctx.shell().await?,
+        item,
+        checkins,
+        errors: FormErrors::new(&ctx.tr, errors),
+        values,
+        zone: ctx.org.time_zone.clone(),
+    })
+}
+
+pub async fn waiting_entry(ctx: Ctx, Path(id): Path<Uuid>) -> AppResult<WaitingEntryPage> {
+    waiting_entry_page(&ctx, id, Values::default(), &FieldErrors::new()).await
+}
+
+async fn after_waitlist_form(
+    ctx: &Ctx,
+    id: Uuid,
+    values: Values,
+    result: AppResult<()>,
+    done: &str,
+) -> AppResult<Response> {
+    let (status, errors) = match result {
         Ok(()) => {
             ctx.flash("success", done).await?;
-            Ok(see_other("/waiting-list"))
+            return Ok(see_other("/waiting-list"));
         }
-        Err(AppError::Invalid(errors)) => {
-            let page = waiting_page_for(ctx, None, Some((id, FormErrors::new(&ctx.tr, &errors)))).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-        Err(AppError::Conflict) => {
-            let errors = FieldErrors::single("version", "error-request-changed");
-            let page = waiting_page_for(ctx, None, Some((id, FormErrors::new(&ctx.tr, &errors)))).await?;
-            Ok((StatusCode::CONFLICT, page).into_response())
-        }
-        Err(other) => Err(other),
-    }
+        Err(AppError::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+        Err(AppError::Conflict) => (StatusCode::CONFLICT, FieldErrors::single("version", "error-request-changed")),
+        Err(other) => return Err(other),
+    };
+    let page = waiting_entry_page(ctx, id, values, &errors).await?;
+    Ok((status, page).into_response())
 }
 
 pub async fn waitlist_checkin(
@@ -711,7 +750,7 @@ pub async fn waitlist_checkin(
         }
         Err(e) => Err(AppError::Invalid(e)),
     };
-    after_waitlist_form(&ctx, id, result, "waitlist-checked-in").await
+    after_waitlist_form(&ctx, id, Values::of(&input), result, "waitlist-checked-in").await
 }
 
 pub async fn waitlist_remove(
@@ -725,7 +764,7 @@ pub async fn waitlist_remove(
         }
         Err(e) => Err(AppError::Invalid(e)),
     };
-    after_waitlist_form(&ctx, id, result, "waitlist-removed").await
+    after_waitlist_form(&ctx, id, Values::of(&input), result, "waitlist-removed").await
 }
 
 #[derive(Template, WebTemplate)]

@@ -160,9 +160,11 @@ async fn the_waiting_list_keeps_order_and_needs_a_reason_to_remove() {
     let high = list.body.find("Secondo").expect("second listed");
     let normal = list.body.find("Firsta").expect("first listed");
     assert!(high < normal, "high priority waits ahead");
-    let entry_at = normal + list.body[normal..].find("/waiting-list/").unwrap() + "/waiting-list/".len();
+    let entry_at = list.body[..normal].rfind("/waiting-list/").unwrap() + "/waiting-list/".len();
     let entry = &list.body[entry_at..entry_at + 36];
-    let version = version_in(&list.body[entry_at..]);
+    let entry_page = coach.get(&format!("/waiting-list/{entry}")).await;
+    entry_page.assert_status(StatusCode::OK).assert_contains("Firsta");
+    let version = version_in(&entry_page.body);
     let refused = coach.post(&format!("/waiting-list/{entry}/remove"), &[("reason", ""), ("version", &version)]).await;
     refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY).assert_contains("Choose why");
     let removed = coach
