@@ -233,12 +233,15 @@ pub struct Context {
     pub settings: HashMap<Uuid, ProgramIntake>,
 }
 
+/// (access generation, when loaded, the context).
+type CachedContext = (u64, std::time::Instant, std::sync::Arc<Context>);
+
 /// Programs and their intake settings change rarely and are read on every intake page: kept per
 /// organisation for ten seconds, and dropped at once when programs or settings change (they bump
 /// the access generation).
 #[derive(Debug, Default)]
 pub struct ContextCache {
-    entries: std::sync::Mutex<HashMap<Uuid, (u64, std::time::Instant, std::sync::Arc<Context>)>>,
+    entries: std::sync::Mutex<HashMap<Uuid, CachedContext>>,
 }
 
 impl Context {
@@ -681,18 +684,10 @@ pub async fn waiting_list(
     if scope == RequestScope::Nobody {
         return Err(deny(state, actor, "ViewRequest", None).await);
     }
-    let order = db::intake::waiting_order(&state.db, actor.org_id, program_id).await?;
-    let mut positions: HashMap<Uuid, usize> = HashMap::new();
-    let mut visible = Vec::new();
-    for (entry_id, program, assigned_to, request_program) in order {
-        let position = positions.entry(program).or_default();
-        *position += 1;
-        if access::request_in_scope(&scope, assigned_to, request_program) {
-            visible.push((entry_id, *position));
-        }
-    }
-    let total = visible.len();
-    visible.truncate(limit);
+    let (visible, total) = db::intake::waiting_page(&state.db, actor.org_id, program_id, &scope, limit as u64).await?;
+    let visible: Vec<(Uuid, usize)> =
+        visible.into_iter().map(|(id, place)| (id, usize::try_from(place).unwrap_or(0))).collect();
+    let total = usize::try_from(total).unwrap_or(0);
     let entries =
         db::intake::waitlist_entries_by_ids(&state.db, actor.org_id, visible.iter().map(|(id, _)| *id).collect())
             .await?;
@@ -1586,15 +1581,15 @@ pub async fn work_queue(state: &AppState, actor: &Actor, tz: &str) -> AppResult<
     use sea_orm::{ColumnTrait, Condition};
     use service_request::Column as C;
     let urgent_condition = Condition::all().add(C::UrgencyRank.lte(rules::urgency_rank(Some(Urgency::Urgent))));
-    let urgent = db::intake::count_open(&state.db, actor.org_id, &scope, urgent_condition).await? as usize;
-    let overdue =
-        db::intake::count_open(&state.db, actor.org_id, &scope, overdue_condition(&context, tz, today)).await? as usize;
+    let conditions = vec![urgent_condition, overdue_condition(&context, tz, today)];
+    let counts = db::intake::count_open_each(&state.db, actor.org_id, &scope, conditions).await?;
+    let (urgent, overdue) = (counts[0] as usize, counts[1] as usize);
     // The home page shows counts and a few names; the lists it links to are audited when opened.
     let mine = db::intake::queue(
         &state.db,
         actor.org_id,
         &scope,
-        QueueFilter { assigned_to: Some(actor.staff_id), only_new: true },
+        QueueFilter { assigned_to: Some(actor.staff_id), only_new: true, skip_total: true },
         PageRequest { page: 1, per_page: 5 },
     )
     .await?;

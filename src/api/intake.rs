@@ -302,6 +302,7 @@ async fn list_requests(
     let filter = QueueFilter {
         assigned_to: q.mine.unwrap_or(false).then_some(actor.staff_id),
         only_new: q.only_new.unwrap_or(false),
+        skip_total: false,
     };
     let found = intake::queue(&state, &actor, &tz, filter, page_request(q.page, q.per_page)).await?;
     Ok(Json(RequestPage {

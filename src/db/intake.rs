@@ -247,6 +247,8 @@ const QUEUE_COLUMNS: [service_request::Column; 13] = [
 pub struct QueueFilter {
     pub assigned_to: Option<Uuid>,
     pub only_new: bool,
+    /// A short preview (the home page) needs no total.
+    pub skip_total: bool,
 }
 
 /// Open requests in scope, most urgent first and then longest waiting, one page.
@@ -264,7 +266,7 @@ pub async fn queue(
     if let Some(worker) = filter.assigned_to {
         query = query.filter(C::AssignedTo.eq(worker));
     }
-    let total = query.clone().count(db.conn()).await?;
+    let total = if filter.skip_total { 0 } else { query.clone().count(db.conn()).await? };
     let items = query
         .order_by_asc(C::UrgencyRank)
         .order_by_asc(C::ReceivedAt)
@@ -276,6 +278,32 @@ pub async fn queue(
         .all(db.conn())
         .await?;
     Ok(Page { items, page: page.page, per_page: page.per_page, total })
+}
+
+/// How many open requests in scope meet each condition, in one pass (the home page's counts).
+pub async fn count_open_each(
+    db: &Db,
+    org_id: Uuid,
+    scope: &RequestScope,
+    conditions: Vec<Condition>,
+) -> Result<Vec<u64>, DbErr> {
+    use sea_orm::sea_query::CaseStatement;
+    const NAMES: [&str; 4] = ["n0", "n1", "n2", "n3"];
+    let names = &NAMES[..conditions.len().min(NAMES.len())];
+    let mut query = scoped_requests(org_id, scope)
+        .filter(service_request::Column::Status.is_in(codes(&OPEN_STATUSES)))
+        .select_only();
+    for (condition, name) in conditions.into_iter().zip(names) {
+        let case = CaseStatement::new().case(condition, Expr::val(1)).finally(Expr::val(0));
+        query = query.column_as(Expr::expr(case).sum(), *name);
+    }
+    let Some(row) = query.into_model::<sea_orm::JsonValue>().one(db.conn()).await? else {
+        return Ok(vec![0; names.len()]);
+    };
+    Ok(names
+        .iter()
+        .map(|n| row.get(n).and_then(|v| v.as_i64().or_else(|| v.as_str()?.parse().ok())).unwrap_or(0) as u64)
+        .collect())
 }
 
 /// Open requests in scope that also meet `condition` (for the home page's counts).
@@ -318,6 +346,73 @@ pub async fn waiting_order(
         .into_tuple()
         .all(db.conn())
         .await
+}
+
+/// One page of the waiting list in scope: (entry id, 1-based place in its program's list), and
+/// how many entries the scope holds. Places are numbered over everyone waiting, inside the
+/// database, so only the page's rows come back.
+pub async fn waiting_page(
+    db: &Db,
+    org_id: Uuid,
+    program_id: Option<Uuid>,
+    scope: &RequestScope,
+    limit: u64,
+) -> Result<(Vec<(Uuid, i64)>, u64), DbErr> {
+    use sea_orm::sea_query::{Alias, Query as Sql};
+    use waitlist_entry::Column as C;
+    let mut inner = Sql::select();
+    inner
+        .column((waitlist_entry::Entity, C::Id))
+        .expr_as(Expr::col((waitlist_entry::Entity, C::ProgramId)), Alias::new("list_program"))
+        .expr_as(Expr::col((service_request::Entity, service_request::Column::AssignedTo)), Alias::new("assignee"))
+        .expr_as(
+            Expr::cust(
+                "ROW_NUMBER() OVER (PARTITION BY waitlist_entries.program_id \
+                 ORDER BY waitlist_entries.priority_rank, waitlist_entries.placed_at)",
+            ),
+            Alias::new("place"),
+        )
+        .from(waitlist_entry::Entity)
+        .inner_join(
+            service_request::Entity,
+            Expr::col((service_request::Entity, service_request::Column::Id))
+                .equals((waitlist_entry::Entity, C::RequestId)),
+        )
+        .and_where(Expr::col((waitlist_entry::Entity, C::OrgId)).eq(org_id))
+        .and_where(Expr::col((waitlist_entry::Entity, C::RemovedAt)).is_null());
+    if let Some(p) = program_id {
+        inner.and_where(Expr::col((waitlist_entry::Entity, C::ProgramId)).eq(p));
+    }
+    let mut outer = Sql::select();
+    outer
+        .column(C::Id)
+        .column(Alias::new("place"))
+        .expr_as(Expr::cust("COUNT(*) OVER ()"), Alias::new("total"))
+        .from_subquery(inner, Alias::new("w"))
+        .order_by(Alias::new("list_program"), sea_orm::Order::Asc)
+        .order_by(Alias::new("place"), sea_orm::Order::Asc)
+        .limit(limit);
+    match scope {
+        RequestScope::Everyone => {}
+        RequestScope::Nobody => {
+            outer.and_where(Expr::val(1).eq(0));
+        }
+        RequestScope::Team { workers, programs } => {
+            let mut any = Condition::any().add(Expr::col(Alias::new("assignee")).is_in(workers.clone()));
+            if !programs.is_empty() {
+                any = any.add(Expr::col(Alias::new("list_program")).is_in(programs.clone()));
+            }
+            outer.cond_where(any);
+        }
+    }
+    let rows = db.conn().query_all_raw(db.backend().build(&outer)).await?;
+    let mut total = 0;
+    let mut page = Vec::with_capacity(rows.len());
+    for row in rows {
+        total = row.try_get::<i64>("", "total")?;
+        page.push((row.try_get::<Uuid>("", "id")?, row.try_get::<i64>("", "place")?));
+    }
+    Ok((page, u64::try_from(total).unwrap_or(0)))
 }
 
 pub async fn waitlist_entries_by_ids(
@@ -862,7 +957,8 @@ pub async fn crisis_events(
     if open_follow_up {
         query = query.filter(C::FollowUpDue.is_not_null()).filter(C::FollowUpDoneAt.is_null());
     }
-    let total = query.clone().count(db.conn()).await?;
+    // The home page's preview of open follow-ups needs no total.
+    let total = if open_follow_up && page.per_page <= 5 { 0 } else { query.clone().count(db.conn()).await? };
     let order = if open_follow_up { C::FollowUpDue } else { C::OccurredAt };
     let query = if open_follow_up { query.order_by_asc(order) } else { query.order_by_desc(order) };
     let items = query.offset(page.offset()).limit(page.per_page).all(db.conn()).await?;

@@ -146,7 +146,7 @@ pub struct QueueQuery {
 
 pub async fn queue_page(ctx: Ctx, Query(q): Query<QueueQuery>) -> AppResult<QueuePage> {
     let mine = q.mine.is_some_and(|m| !m.is_empty());
-    let filter = QueueFilter { assigned_to: mine.then_some(ctx.actor.staff_id), only_new: false };
+    let filter = QueueFilter { assigned_to: mine.then_some(ctx.actor.staff_id), only_new: false, skip_total: false };
     let page = PageRequest { page: q.page.unwrap_or(1), per_page: 50 };
     let items = intake::queue(&ctx.state, &ctx.actor, &ctx.org.time_zone, filter, page).await?;
     Ok(QueuePage {

@@ -68,6 +68,9 @@ async fn the_queue_puts_emergencies_first_then_the_longest_waiting() {
     let queue = coach.get("/intake?mine=1").await;
     let row_start = queue.body.find("row-overdue").expect("an overdue row");
     assert!(row_start < at("Urgela") + 400, "the emergency row is marked overdue");
+    // The home page's work queue counts it among urgent and overdue requests.
+    let work = coach.get("/home/work").await;
+    work.assert_status(StatusCode::OK).assert_contains("stat-urgent").assert_contains("stat-overdue");
     assert!(app.audit_soon_contains("request.list").await);
 }
 
