@@ -1581,9 +1581,10 @@ pub async fn work_queue(state: &AppState, actor: &Actor, tz: &str) -> AppResult<
     use sea_orm::{ColumnTrait, Condition};
     use service_request::Column as C;
     let urgent_condition = Condition::all().add(C::UrgencyRank.lte(rules::urgency_rank(Some(Urgency::Urgent))));
-    let conditions = vec![urgent_condition, overdue_condition(&context, tz, today)];
-    let counts = db::intake::count_open_each(&state.db, actor.org_id, &scope, conditions).await?;
-    let (urgent, overdue) = (counts[0] as usize, counts[1] as usize);
+    let overdue_condition = overdue_condition(&context, tz, today);
+    let (urgent, overdue) =
+        db::intake::count_open_both(&state.db, actor.org_id, &scope, urgent_condition, overdue_condition).await?;
+    let (urgent, overdue) = (urgent as usize, overdue as usize);
     // The home page shows counts and a few names; the lists it links to are audited when opened.
     let mine = db::intake::queue(
         &state.db,

@@ -280,39 +280,27 @@ pub async fn queue(
     Ok(Page { items, page: page.page, per_page: page.per_page, total })
 }
 
-/// How many open requests in scope meet each condition, in one pass (the home page's counts).
-pub async fn count_open_each(
+/// How many open requests in scope meet each of two conditions, in one pass (the home page's
+/// counts).
+pub async fn count_open_both(
     db: &Db,
     org_id: Uuid,
     scope: &RequestScope,
-    conditions: Vec<Condition>,
-) -> Result<Vec<u64>, DbErr> {
+    first: Condition,
+    second: Condition,
+) -> Result<(u64, u64), DbErr> {
     use sea_orm::sea_query::CaseStatement;
-    const NAMES: [&str; 4] = ["n0", "n1", "n2", "n3"];
-    let names = &NAMES[..conditions.len().min(NAMES.len())];
-    let mut query = scoped_requests(org_id, scope)
+    let sum = |c: Condition| Expr::expr(CaseStatement::new().case(c, Expr::val(1)).finally(Expr::val(0))).sum();
+    let row: Option<(Option<i64>, Option<i64>)> = scoped_requests(org_id, scope)
         .filter(service_request::Column::Status.is_in(codes(&OPEN_STATUSES)))
-        .select_only();
-    for (condition, name) in conditions.into_iter().zip(names) {
-        let case = CaseStatement::new().case(condition, Expr::val(1)).finally(Expr::val(0));
-        query = query.column_as(Expr::expr(case).sum(), *name);
-    }
-    let Some(row) = query.into_model::<sea_orm::JsonValue>().one(db.conn()).await? else {
-        return Ok(vec![0; names.len()]);
-    };
-    Ok(names
-        .iter()
-        .map(|n| row.get(n).and_then(|v| v.as_i64().or_else(|| v.as_str()?.parse().ok())).unwrap_or(0) as u64)
-        .collect())
-}
-
-/// Open requests in scope that also meet `condition` (for the home page's counts).
-pub async fn count_open(db: &Db, org_id: Uuid, scope: &RequestScope, condition: Condition) -> Result<u64, DbErr> {
-    scoped_requests(org_id, scope)
-        .filter(service_request::Column::Status.is_in(codes(&OPEN_STATUSES)))
-        .filter(condition)
-        .count(db.conn())
-        .await
+        .select_only()
+        .column_as(sum(first), "first")
+        .column_as(sum(second), "second")
+        .into_tuple()
+        .one(db.conn())
+        .await?;
+    let count = |n: Option<i64>| n.and_then(|n| u64::try_from(n).ok()).unwrap_or(0);
+    Ok(row.map(|(a, b)| (count(a), count(b))).unwrap_or((0, 0)))
 }
 
 /// Every active waiting-list entry in list order (program, priority, time placed), with the
@@ -429,28 +417,6 @@ pub async fn waitlist_entries_by_ids(
         .all(db.conn())
         .await?;
     Ok(rows.into_iter().map(|e| (e.id, e)).collect())
-}
-
-/// The few columns timeliness needs, for every open request in scope.
-#[derive(Clone, Debug, sea_orm::FromQueryResult)]
-pub struct OpenRequest {
-    pub id: Uuid,
-    pub program_id: Option<Uuid>,
-    pub urgency: Option<String>,
-    pub received_at: OffsetDateTime,
-    pub assigned_to: Option<Uuid>,
-    pub status: String,
-}
-
-pub async fn open_requests(db: &Db, org_id: Uuid, scope: &RequestScope) -> Result<Vec<OpenRequest>, DbErr> {
-    use service_request::Column as C;
-    scoped_requests(org_id, scope)
-        .filter(C::Status.is_in(codes(&OPEN_STATUSES)))
-        .select_only()
-        .columns([C::Id, C::ProgramId, C::Urgency, C::ReceivedAt, C::AssignedTo, C::Status])
-        .into_model()
-        .all(db.conn())
-        .await
 }
 
 /// Requests received in [from, to) in scope, for the time-to-first-service report.
