@@ -1497,6 +1497,7 @@ impl Intake<'_> {
             request_id: r.id,
             person_id: r.person_id,
             program_id: self.programs[program],
+            assigned_to: r.assigned_to,
             priority: priority.code().into(),
             priority_rank: rules::priority_rank(priority),
             placed_at,

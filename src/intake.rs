@@ -635,6 +635,7 @@ pub async fn place_on_waitlist(
             request_id: Set(id),
             person_id: Set(request.person_id),
             program_id: Set(w.program_id),
+            assigned_to: Set(request.assigned_to),
             priority: Set(w.priority.code().to_string()),
             priority_rank: Set(rules::priority_rank(w.priority)),
             placed_at: Set(now),
@@ -684,36 +685,25 @@ pub async fn waiting_list(
     if scope == RequestScope::Nobody {
         return Err(deny(state, actor, "ViewRequest", None).await);
     }
-    let (visible, total) = db::intake::waiting_page(&state.db, actor.org_id, program_id, &scope, limit as u64).await?;
-    let visible: Vec<(Uuid, usize)> =
-        visible.into_iter().map(|(id, place)| (id, usize::try_from(place).unwrap_or(0))).collect();
-    let total = usize::try_from(total).unwrap_or(0);
-    let entries =
-        db::intake::waitlist_entries_by_ids(&state.db, actor.org_id, visible.iter().map(|(id, _)| *id).collect())
-            .await?;
-    let requests =
-        db::intake::requests_by_ids(&state.db, actor.org_id, entries.values().map(|e| e.request_id).collect()).await?;
-    let names =
-        db::intake::person_names(&state.db, actor.org_id, entries.values().filter_map(|e| e.person_id).collect())
-            .await?;
+    let (rows, total) = db::intake::waiting_page(&state.db, actor.org_id, program_id, &scope, limit as u64).await?;
     let context = Context::load(state, actor.org_id).await?;
     let today = today(state, tz);
-    let items: Vec<WaitingItem> = visible
+    let items: Vec<WaitingItem> = rows
         .into_iter()
-        .filter_map(|(id, position)| {
-            let entry = entries.get(&id)?.clone();
-            let request = requests.get(&entry.request_id)?.clone();
-            Some(WaitingItem {
-                who: row_label(&request, &names),
-                program: context.program_name(Some(entry.program_id)),
-                position,
-                days_waited: rules::days_between(local_date(tz, entry.placed_at), today),
-                checkin_due: entry.next_checkin_on <= today,
-                request,
-                entry,
-            })
+        .map(|row| {
+            let who = row.person_name.or_else(|| row_label(&row.request, &HashMap::new()));
+            WaitingItem {
+                who,
+                program: context.program_name(Some(row.entry.program_id)),
+                position: usize::try_from(row.place).unwrap_or(0),
+                days_waited: rules::days_between(local_date(tz, row.entry.placed_at), today),
+                checkin_due: row.entry.next_checkin_on <= today,
+                request: row.request,
+                entry: row.entry,
+            }
         })
         .collect();
+    let total = usize::try_from(total).unwrap_or(0);
     let entry = actor_entry(actor, "waitlist.list").detail(json!({ "results": items.len() }));
     db::audit::append_soon(&state.db, entry, state.clock.now()).await?;
     Ok((items, total))

@@ -336,71 +336,115 @@ pub async fn waiting_order(
         .await
 }
 
-/// One page of the waiting list in scope: (entry id, 1-based place in its program's list), and
-/// how many entries the scope holds. Places are numbered over everyone waiting, inside the
-/// database, so only the page's rows come back.
+/// One row of a waiting-list page: the entry, its request, the person's name, and the place.
+pub struct WaitingRow {
+    pub entry: waitlist_entry::Model,
+    pub request: QueueRow,
+    pub person_name: Option<String>,
+    pub place: i64,
+}
+
+/// One page of the waiting list in scope, in list order, and how many entries the scope holds.
+/// Places are numbered over everyone waiting inside the database, and the page's rows come back
+/// with their request and name in the same statement.
 pub async fn waiting_page(
     db: &Db,
     org_id: Uuid,
     program_id: Option<Uuid>,
     scope: &RequestScope,
     limit: u64,
-) -> Result<(Vec<(Uuid, i64)>, u64), DbErr> {
+) -> Result<(Vec<WaitingRow>, u64), DbErr> {
     use sea_orm::sea_query::{Alias, Query as Sql};
+    use sea_orm::{FromQueryResult, IdenStatic, Iterable};
     use waitlist_entry::Column as C;
-    let mut inner = Sql::select();
-    inner
-        .column((waitlist_entry::Entity, C::Id))
-        .expr_as(Expr::col((waitlist_entry::Entity, C::ProgramId)), Alias::new("list_program"))
-        .expr_as(Expr::col((service_request::Entity, service_request::Column::AssignedTo)), Alias::new("assignee"))
+    let mut numbered = Sql::select();
+    numbered
+        .column(C::Id)
+        .expr_as(Expr::col(C::ProgramId), Alias::new("list_program"))
+        .expr_as(Expr::col(C::AssignedTo), Alias::new("assignee"))
         .expr_as(
-            Expr::cust(
-                "ROW_NUMBER() OVER (PARTITION BY waitlist_entries.program_id \
-                 ORDER BY waitlist_entries.priority_rank, waitlist_entries.placed_at)",
-            ),
+            Expr::cust("ROW_NUMBER() OVER (PARTITION BY program_id ORDER BY priority_rank, placed_at)"),
             Alias::new("place"),
         )
         .from(waitlist_entry::Entity)
-        .inner_join(
-            service_request::Entity,
-            Expr::col((service_request::Entity, service_request::Column::Id))
-                .equals((waitlist_entry::Entity, C::RequestId)),
-        )
-        .and_where(Expr::col((waitlist_entry::Entity, C::OrgId)).eq(org_id))
-        .and_where(Expr::col((waitlist_entry::Entity, C::RemovedAt)).is_null());
+        .and_where(C::OrgId.eq(org_id))
+        .and_where(C::RemovedAt.is_null());
     if let Some(p) = program_id {
-        inner.and_where(Expr::col((waitlist_entry::Entity, C::ProgramId)).eq(p));
+        numbered.and_where(C::ProgramId.eq(p));
     }
-    let mut outer = Sql::select();
-    outer
-        .column(C::Id)
+    let mut page = Sql::select();
+    page.expr_as(Expr::col(Alias::new("id")), Alias::new("page_id"))
+        .column(Alias::new("list_program"))
         .column(Alias::new("place"))
         .expr_as(Expr::cust("COUNT(*) OVER ()"), Alias::new("total"))
-        .from_subquery(inner, Alias::new("w"))
+        .from_subquery(numbered, Alias::new("w"))
         .order_by(Alias::new("list_program"), sea_orm::Order::Asc)
         .order_by(Alias::new("place"), sea_orm::Order::Asc)
         .limit(limit);
     match scope {
         RequestScope::Everyone => {}
         RequestScope::Nobody => {
-            outer.and_where(Expr::val(1).eq(0));
+            page.and_where(Expr::val(1).eq(0));
         }
         RequestScope::Team { workers, programs } => {
             let mut any = Condition::any().add(Expr::col(Alias::new("assignee")).is_in(workers.clone()));
             if !programs.is_empty() {
                 any = any.add(Expr::col(Alias::new("list_program")).is_in(programs.clone()));
             }
-            outer.cond_where(any);
+            page.cond_where(any);
         }
     }
-    let rows = db.conn().query_all_raw(db.backend().build(&outer)).await?;
-    let mut total = 0;
-    let mut page = Vec::with_capacity(rows.len());
-    for row in rows {
-        total = row.try_get::<i64>("", "total")?;
-        page.push((row.try_get::<Uuid>("", "id")?, row.try_get::<i64>("", "place")?));
+    let (p, e, r) = (Alias::new("p"), Alias::new("e"), Alias::new("r"));
+    let mut rows = Sql::select();
+    rows.column((p.clone(), Alias::new("place"))).column((p.clone(), Alias::new("total")));
+    for column in waitlist_entry::Column::iter() {
+        rows.expr_as(Expr::col((e.clone(), column)), Alias::new(format!("e_{}", column.as_str())));
     }
-    Ok((page, u64::try_from(total).unwrap_or(0)))
+    for column in QUEUE_COLUMNS {
+        rows.expr_as(Expr::col((r.clone(), column)), Alias::new(format!("r_{}", column.as_str())));
+    }
+    rows.column((person::Entity, person::Column::LegalGivenName))
+        .column((person::Entity, person::Column::LegalFamilyName))
+        .column((person::Entity, person::Column::PreferredName))
+        .from_subquery(page, p.clone())
+        .join_as(
+            sea_orm::JoinType::InnerJoin,
+            waitlist_entry::Entity,
+            e.clone(),
+            Expr::col((e.clone(), C::Id)).equals((p.clone(), Alias::new("page_id"))),
+        )
+        .join_as(
+            sea_orm::JoinType::InnerJoin,
+            service_request::Entity,
+            r.clone(),
+            Expr::col((r.clone(), service_request::Column::Id)).equals((e.clone(), C::RequestId)),
+        )
+        .join(
+            sea_orm::JoinType::LeftJoin,
+            person::Entity,
+            Expr::col((person::Entity, person::Column::Id)).equals((e.clone(), C::PersonId)),
+        )
+        .order_by((p.clone(), Alias::new("list_program")), sea_orm::Order::Asc)
+        .order_by((p, Alias::new("place")), sea_orm::Order::Asc);
+    let raw = db.conn().query_all_raw(db.backend().build(&rows)).await?;
+    let mut total = 0;
+    let mut out = Vec::with_capacity(raw.len());
+    for row in raw {
+        total = row.try_get::<i64>("", "total")?;
+        let given: Option<String> = row.try_get("", "legal_given_name")?;
+        let family: Option<String> = row.try_get("", "legal_family_name")?;
+        let preferred: Option<String> = row.try_get("", "preferred_name")?;
+        out.push(WaitingRow {
+            entry: waitlist_entry::Model::from_query_result(&row, "e_")?,
+            request: QueueRow::from_query_result(&row, "r_")?,
+            person_name: match (preferred.or(given), family) {
+                (Some(g), Some(f)) => Some(format!("{g} {f}")),
+                _ => None,
+            },
+            place: row.try_get::<i64>("", "place")?,
+        });
+    }
+    Ok((out, u64::try_from(total).unwrap_or(0)))
 }
 
 pub async fn waitlist_entries_by_ids(

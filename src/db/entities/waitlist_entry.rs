@@ -9,6 +9,7 @@ pub struct Model {
     pub request_id: Uuid,
     pub person_id: Option<Uuid>,
     pub program_id: Uuid,
+    pub assigned_to: Option<Uuid>,
     pub priority: String,
     pub priority_rank: i32,
     pub placed_at: TimeDateTimeWithTimeZone,

@@ -114,6 +114,8 @@ impl MigrationTrait for Intake {
                     .col(uuid("request_id"))
                     .col(uuid_null("person_id"))
                     .col(uuid("program_id"))
+                    // The request's worker, copied so the list is scoped without a join.
+                    .col(uuid_null("assigned_to"))
                     .col(string("priority").check(one_of("priority", WaitlistPriority::CODES)))
                     .col(integer("priority_rank"))
                     .col(timestamp_with_time_zone("placed_at"))
@@ -130,9 +132,14 @@ impl MigrationTrait for Intake {
             .to_owned(),
         )
         .await?;
+        // List order, covering what numbering places and checking scope read.
         m.create_index(
-            index("waitlist_program", "waitlist_entries", &["org_id", "program_id", "removed_at", "priority_rank"])
-                .to_owned(),
+            index(
+                "waitlist_order",
+                "waitlist_entries",
+                &["org_id", "removed_at", "program_id", "priority_rank", "placed_at", "assigned_to", "id"],
+            )
+            .to_owned(),
         )
         .await?;
         m.create_index(index("waitlist_request", "waitlist_entries", &["org_id", "request_id"]).to_owned()).await?;
