@@ -147,7 +147,7 @@ pub struct QueueQuery {
 pub async fn queue_page(ctx: Ctx, Query(q): Query<QueueQuery>) -> AppResult<QueuePage> {
     let mine = q.mine.is_some_and(|m| !m.is_empty());
     let filter = QueueFilter { assigned_to: mine.then_some(ctx.actor.staff_id), only_new: false, skip_total: false };
-    let page = PageRequest { page: q.page.unwrap_or(1), per_page: 50 };
+    let page = PageRequest { page: q.page.unwrap_or(1), per_page: 25 };
     let items = intake::queue(&ctx.state, &ctx.actor, &ctx.org.time_zone, filter, page).await?;
     Ok(QueuePage {
         shell: ctx.shell().await?,
@@ -620,7 +620,7 @@ pub async fn waitlist_add(
 pub struct WaitingPage {
     pub shell: Shell,
     pub items: Vec<WaitingItem>,
-    /// Everyone waiting that the actor may see; the page shows the first fifty.
+    /// Everyone waiting that the actor may see; the page shows the first twenty-five.
     pub total: usize,
     pub programs: Vec<(String, String, bool)>,
     pub program_id: String,
@@ -649,7 +649,7 @@ pub struct WaitingQuery {
 
 pub async fn waiting_page(ctx: Ctx, Query(q): Query<WaitingQuery>) -> AppResult<WaitingPage> {
     let program = q.program_id.as_deref().filter(|p| !p.is_empty()).and_then(|p| Uuid::parse_str(p).ok());
-    let (items, total) = intake::waiting_list(&ctx.state, &ctx.actor, &ctx.org.time_zone, program, 50).await?;
+    let (items, total) = intake::waiting_list(&ctx.state, &ctx.actor, &ctx.org.time_zone, program, 25).await?;
     let programs = db::org::programs(ctx.state.db.conn(), ctx.org.id).await?;
     let program_id = program.map(|p| p.to_string()).unwrap_or_default();
     Ok(WaitingPage {
