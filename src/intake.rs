@@ -679,13 +679,13 @@ pub async fn waiting_list(
     actor: &Actor,
     tz: &str,
     program_id: Option<Uuid>,
-    limit: usize,
+    page: PageRequest,
 ) -> AppResult<(Vec<WaitingItem>, usize)> {
     let scope = access::request_scope(actor);
     if scope == RequestScope::Nobody {
         return Err(deny(state, actor, "ViewRequest", None).await);
     }
-    let (rows, total) = db::intake::waiting_page(&state.db, actor.org_id, program_id, &scope, limit as u64).await?;
+    let (rows, total) = db::intake::waiting_page(&state.db, actor.org_id, program_id, &scope, page).await?;
     let context = Context::load(state, actor.org_id).await?;
     let today = today(state, tz);
     let items: Vec<WaitingItem> = rows

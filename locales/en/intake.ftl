@@ -475,5 +475,8 @@ error-self-referral-too-many = Too many requests have been sent from this connec
 error-self-referral-too-many-explanation = Please wait an hour and try again. If you are in danger right now, call the emergency number or the crisis line below.
 error-start-before-request = The start date can’t be before { $date }, the day the request came in.
 intake-program-full = { $program } is full ({ $enrolled } enrolled, room for { $capacity }). Offer a place on its waiting list, or a referral elsewhere in the meantime.
-waitlist-showing = Showing the first { $shown } of { $total } people waiting. Choose a program to narrow the list.
 waitlist-checkins = Check-ins so far
+waitlist-count = { $count ->
+    [one] One person waiting.
+   *[other] { $count } people waiting.
+}

@@ -573,6 +573,9 @@ impl From<intake::WaitingItem> for WaitingOut {
 pub struct WaitlistQuery {
     /// Only this program's list.
     pub program_id: Option<Uuid>,
+    /// 1-based page of the list (100 entries a page unless `per_page` says fewer).
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
 }
 
 /// Everyone waiting that the caller's intake work covers, program by program in list order.
@@ -584,7 +587,8 @@ async fn list_waitlist(
     Query(q): Query<WaitlistQuery>,
 ) -> AppResult<Json<Vec<WaitingOut>>> {
     let tz = time_zone(&state, &actor).await?;
-    let (items, _) = intake::waiting_list(&state, &actor, &tz, q.program_id, 1000).await?;
+    let page = PageRequest { page: q.page.unwrap_or(1), per_page: q.per_page.unwrap_or(100) };
+    let (items, _) = intake::waiting_list(&state, &actor, &tz, q.program_id, page).await?;
     Ok(Json(items.into_iter().map(Into::into).collect()))
 }
 

@@ -352,8 +352,9 @@ pub async fn waiting_page(
     org_id: Uuid,
     program_id: Option<Uuid>,
     scope: &RequestScope,
-    limit: u64,
+    page_request: PageRequest,
 ) -> Result<(Vec<WaitingRow>, u64), DbErr> {
+    let page_request = page_request.clamp();
     use sea_orm::sea_query::{Alias, Query as Sql};
     use sea_orm::{FromQueryResult, IdenStatic, Iterable};
     use waitlist_entry::Column as C;
@@ -380,7 +381,8 @@ pub async fn waiting_page(
         .from_subquery(numbered, Alias::new("w"))
         .order_by(Alias::new("list_program"), sea_orm::Order::Asc)
         .order_by(Alias::new("place"), sea_orm::Order::Asc)
-        .limit(limit);
+        .offset(page_request.offset())
+        .limit(page_request.per_page);
     match scope {
         RequestScope::Everyone => {}
         RequestScope::Nobody => {

@@ -620,8 +620,9 @@ pub async fn waitlist_add(
 pub struct WaitingPage {
     pub shell: Shell,
     pub items: Vec<WaitingItem>,
-    /// Everyone waiting that the actor may see; the page shows the first twenty-five.
+    /// Everyone waiting that the actor may see, twenty-five a page.
     pub total: usize,
+    pub page: u64,
     pub programs: Vec<(String, String, bool)>,
     pub program_id: String,
 }
@@ -635,9 +636,12 @@ impl WaitingPage {
         item.who.clone().unwrap_or_else(|| self.shell.t("intake-anonymous"))
     }
 
-    pub fn showing(&self) -> String {
-        let args = [("shown", self.items.len().to_string()), ("total", self.total.to_string())];
-        self.shell.tr.with_args("waitlist-showing", &args)
+    pub fn pages(&self) -> u64 {
+        (self.total as u64).div_ceil(25).max(1)
+    }
+
+    pub fn page_link(&self, page: u64) -> String {
+        format!("/waiting-list?page={page}&program_id={}", self.program_id)
     }
 }
 
@@ -645,17 +649,20 @@ impl WaitingPage {
 #[serde(default)]
 pub struct WaitingQuery {
     program_id: Option<String>,
+    page: Option<u64>,
 }
 
 pub async fn waiting_page(ctx: Ctx, Query(q): Query<WaitingQuery>) -> AppResult<WaitingPage> {
     let program = q.program_id.as_deref().filter(|p| !p.is_empty()).and_then(|p| Uuid::parse_str(p).ok());
-    let (items, total) = intake::waiting_list(&ctx.state, &ctx.actor, &ctx.org.time_zone, program, 25).await?;
+    let page = PageRequest { page: q.page.unwrap_or(1), per_page: 25 }.clamp();
+    let (items, total) = intake::waiting_list(&ctx.state, &ctx.actor, &ctx.org.time_zone, program, page).await?;
     let programs = db::org::programs(ctx.state.db.conn(), ctx.org.id).await?;
     let program_id = program.map(|p| p.to_string()).unwrap_or_default();
     Ok(WaitingPage {
         shell: ctx.shell().await?,
         items,
         total,
+        page: page.page,
         programs: program_options(&programs, &program_id),
         program_id,
     })
