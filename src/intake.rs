@@ -718,8 +718,11 @@ pub async fn waiting_entry(
 ) -> AppResult<(WaitingItem, Vec<crate::db::entities::waitlist_checkin::Model>)> {
     let entry = db::intake::waitlist_entry(state.db.conn(), actor.org_id, entry_id).await?.ok_or(AppError::NotFound)?;
     open_request(state, actor, entry.request_id, false).await?;
-    let order = db::intake::waiting_order(&state.db, actor.org_id, Some(entry.program_id)).await?;
-    let position = order.iter().position(|(id, ..)| *id == entry_id).map(|p| p + 1).unwrap_or(0);
+    let position = if entry.removed_at.is_none() {
+        usize::try_from(db::intake::place_of(&state.db, &entry).await?).unwrap_or(0)
+    } else {
+        0
+    };
     let requests = db::intake::requests_by_ids(&state.db, actor.org_id, vec![entry.request_id]).await?;
     let request = requests.get(&entry.request_id).cloned().ok_or(AppError::NotFound)?;
     let names = db::intake::person_names(&state.db, actor.org_id, entry.person_id.into_iter().collect()).await?;
@@ -1135,16 +1138,7 @@ pub fn local_time_input(
     time_of_day: Option<&str>,
 ) -> OffsetDateTime {
     let date_value = e.optional_date("occurred_on", date);
-    let time_value = match time_of_day.map(str::trim).filter(|t| !t.is_empty()) {
-        Some(raw) => match time::Time::parse(raw, time::macros::format_description!("[hour]:[minute]")) {
-            Ok(t) => Some(t),
-            Err(_) => {
-                e.add("occurred_time", "error-time-format");
-                None
-            }
-        },
-        None => None,
-    };
+    let time_value = e.optional_time("occurred_time", time_of_day);
     if date_value.is_none() && time_value.is_none() {
         return now;
     }
@@ -1449,11 +1443,7 @@ pub async fn time_to_service(
     to: Date,
 ) -> AppResult<TimeToService> {
     require(state, actor, Action::ViewIntakeReports).await?;
-    let scope = if actor.has(crate::domain::codes::Role::QualityLead) {
-        RequestScope::Everyone
-    } else {
-        access::request_scope(actor)
-    };
+    let scope = access::request_scope(actor);
     let start = at_local(tz, from, time::Time::MIDNIGHT).unwrap_or(from.midnight().assume_utc());
     let end_day = to.next_day().unwrap_or(to);
     let end = at_local(tz, end_day, time::Time::MIDNIGHT).unwrap_or(end_day.midnight().assume_utc());

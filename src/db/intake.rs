@@ -303,37 +303,20 @@ pub async fn count_open_both(
     Ok(row.map(|(a, b)| (count(a), count(b))).unwrap_or((0, 0)))
 }
 
-/// Every active waiting-list entry in list order (program, priority, time placed), with the
-/// request's assignee and program: enough to number places and check scope before loading rows.
-pub async fn waiting_order(
-    db: &Db,
-    org_id: Uuid,
-    program_id: Option<Uuid>,
-) -> Result<Vec<(Uuid, Uuid, Option<Uuid>, Option<Uuid>)>, DbErr> {
+/// An active entry's 1-based place in its program's list (priority, then time placed).
+pub async fn place_of(db: &Db, entry: &waitlist_entry::Model) -> Result<u64, DbErr> {
     use waitlist_entry::Column as C;
-    let relation: sea_orm::RelationDef = waitlist_entry::Entity::belongs_to(service_request::Entity)
-        .from(C::RequestId)
-        .to(service_request::Column::Id)
-        .into();
-    let mut query = waitlist_entry::Entity::find()
-        .select_only()
-        .column(C::Id)
-        .column(C::ProgramId)
-        .column_as(service_request::Column::AssignedTo, "assigned_to")
-        .column_as(service_request::Column::ProgramId, "request_program_id")
-        .join(sea_orm::JoinType::InnerJoin, relation)
-        .filter(C::OrgId.eq(org_id))
-        .filter(C::RemovedAt.is_null());
-    if let Some(p) = program_id {
-        query = query.filter(C::ProgramId.eq(p));
-    }
-    query
-        .order_by_asc(C::ProgramId)
-        .order_by_asc(C::PriorityRank)
-        .order_by_asc(C::PlacedAt)
-        .into_tuple()
-        .all(db.conn())
-        .await
+    let ahead =
+        waitlist_entry::Entity::find()
+            .filter(C::OrgId.eq(entry.org_id))
+            .filter(C::RemovedAt.is_null())
+            .filter(C::ProgramId.eq(entry.program_id))
+            .filter(Condition::any().add(C::PriorityRank.lt(entry.priority_rank)).add(
+                Condition::all().add(C::PriorityRank.eq(entry.priority_rank)).add(C::PlacedAt.lt(entry.placed_at)),
+            ))
+            .count(db.conn())
+            .await?;
+    Ok(ahead + 1)
 }
 
 /// One row of a waiting-list page: the entry, its request, the person's name, and the place.

@@ -850,16 +850,7 @@ impl CrisisEventInput {
         let person_id = parse_uuid_field(&mut e, "person_id", self.person_id.as_deref());
         let occurred_on = e.optional_date("occurred_on", self.occurred_on.as_deref());
         not_in_future(&mut e, "occurred_on", occurred_on, today);
-        let occurred_time = match self.occurred_time.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            Some(raw) => match time::Time::parse(raw, time::macros::format_description!("[hour]:[minute]")) {
-                Ok(t) => Some(t),
-                Err(_) => {
-                    e.add("occurred_time", "error-time-format");
-                    None
-                }
-            },
-            None => None,
-        };
+        let occurred_time = e.optional_time("occurred_time", self.occurred_time.as_deref());
         let calls = parse_code_list(&self.calls.join(";"), CrisisCall::CODES).unwrap_or_else(|_| {
             e.add("calls", "error-unknown-choice");
             Vec::new()

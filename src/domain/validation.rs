@@ -102,6 +102,18 @@ impl FieldErrors {
         }
     }
 
+    /// An optional time of day (HH:MM), as sent by `<input type=time>`.
+    pub fn optional_time(&mut self, field: &str, raw: Option<&str>) -> Option<time::Time> {
+        let value = raw.map(str::trim).filter(|v| !v.is_empty())?;
+        match time::Time::parse(value, time::macros::format_description!("[hour]:[minute]")) {
+            Ok(t) => Some(t),
+            Err(_) => {
+                self.add(field, "error-time-format");
+                None
+            }
+        }
+    }
+
     /// An optional phone number: at least 7 digits, only the usual punctuation.
     pub fn optional_phone(&mut self, field: &str, raw: Option<&str>) -> Option<String> {
         let value = self.optional(field, raw, 40)?;

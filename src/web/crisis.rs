@@ -217,7 +217,7 @@ async fn event_form(ctx: &Ctx, input: &CrisisEventInput, errors: &FieldErrors) -
     let person = match input.person_id.as_deref().and_then(|p| Uuid::parse_str(p).ok()) {
         Some(id) => {
             let opened = crate::records::open(&ctx.state, &ctx.actor, id, Action::EditPerson).await?;
-            Some((id, super::safety::person_name(&opened.person)))
+            Some((id, super::people::PersonView::display_name(&opened.person)))
         }
         None => None,
     };

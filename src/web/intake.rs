@@ -349,12 +349,9 @@ impl RequestPage {
 
     pub fn worker_options(&self) -> Vec<(String, String, bool)> {
         let typed = self.value(Section::Accept, "worker_id");
-        let chosen = if typed.is_empty() { self.shell_user_id() } else { typed };
+        let chosen =
+            if typed.is_empty() { self.r.assigned_to.map(|a| a.to_string()).unwrap_or_default() } else { typed };
         staff_options(&self.workers, &chosen)
-    }
-
-    fn shell_user_id(&self) -> String {
-        self.r.assigned_to.map(|a| a.to_string()).unwrap_or_default()
     }
 
     pub fn label(&self, kind: &str, code: impl std::borrow::Borrow<Option<String>>) -> String {
@@ -408,10 +405,6 @@ impl RequestPage {
             _ => None,
         };
         self.val(Section::Person, key, default.unwrap_or_default())
-    }
-
-    pub fn status_is(&self, status: &str) -> bool {
-        self.r.status == status
     }
 }
 

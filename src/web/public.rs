@@ -2,6 +2,7 @@
 //! never fill, a minimum fill time under a signed timestamp) and rate-limited per address.
 
 use super::intake::Values;
+use super::signin::ClientIp;
 use super::{CsrfForm, FormErrors, Shell, see_other};
 use crate::app::AppState;
 use crate::db;
@@ -12,13 +13,12 @@ use crate::error::{AppError, AppResult};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum_extra::extract::CookieJar;
 use sha2::{Digest, Sha256};
-use std::net::SocketAddr;
 use std::sync::OnceLock;
 use tower_sessions::Session;
 use uuid::Uuid;
@@ -122,13 +122,13 @@ pub async fn submit(
     session: Session,
     jar: CookieJar,
     headers: HeaderMap,
-    connect: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+    ClientIp(ip): ClientIp,
     Path(org_id): Path<Uuid>,
     CsrfForm(input): CsrfForm<SelfReferralInput>,
 ) -> AppResult<Response> {
     let org = organisation(&state, org_id).await?;
     let now = state.clock.now();
-    let address = client_address(&state, &headers, connect);
+    let address = ip.unwrap_or_else(|| "unknown".into());
     if !state.referral_throttle.allows(&address, now) {
         return Err(AppError::BadRequest("error-self-referral-too-many"));
     }
@@ -186,20 +186,6 @@ impl From<&SelfReferralInput> for SelfReferralEcho {
             consent: i.consent == Some(true),
         }
     }
-}
-
-fn client_address(
-    state: &AppState,
-    headers: &HeaderMap,
-    connect: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
-) -> String {
-    if state.config.behind_tls
-        && let Some(last) =
-            headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.rsplit(',').next())
-    {
-        return last.trim().to_string();
-    }
-    connect.map(|c| c.0.0.ip().to_string()).unwrap_or_else(|| "unknown".into())
 }
 
 pub async fn thanks(

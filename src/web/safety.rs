@@ -553,8 +553,3 @@ pub async fn discharge(
         Err(other) => Err(other),
     }
 }
-
-/// Display name for pages in this module.
-pub fn person_name(p: &person::Model) -> String {
-    p.display_name()
-}

@@ -166,7 +166,13 @@ async fn the_waiting_list_keeps_order_and_needs_a_reason_to_remove() {
     let entry_at = list.body[..normal].rfind("/waiting-list/").unwrap() + "/waiting-list/".len();
     let entry = &list.body[entry_at..entry_at + 36];
     let entry_page = coach.get(&format!("/waiting-list/{entry}")).await;
+    // Behind the high-priority entry, whatever else the demo has on the list.
     entry_page.assert_status(StatusCode::OK).assert_contains("Firsta");
+    let place_at = entry_page.body.find("<dt>#</dt><dd>").expect("place shown") + "<dt>#</dt><dd>".len();
+    let place: usize = entry_page.body[place_at..].split('<').next().unwrap().parse().unwrap();
+    let second_at = list.body[..high].rfind("<td data-label=\"#\">").unwrap() + "<td data-label=\"#\">".len();
+    let second_place: usize = list.body[second_at..].split('<').next().unwrap().parse().unwrap();
+    assert!(place > second_place, "the normal-priority entry waits behind the high one");
     let version = version_in(&entry_page.body);
     let refused = coach.post(&format!("/waiting-list/{entry}/remove"), &[("reason", ""), ("version", &version)]).await;
     refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY).assert_contains("Choose why");
