@@ -1193,6 +1193,7 @@ fn intake_settings(
                 target_routine_days: Set(routine),
                 capacity: Set(capacity),
                 checkin_days: Set(CHECKIN_DAYS),
+                plan_review_days: Set(90),
                 // None of the demo programs serves young people, so the program-wide screen is enough.
                 screen_everyone: Set(false),
                 version: Set(1),

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod cli;
+pub mod coaching;
 pub mod config;
 pub mod db;
 pub mod demo;

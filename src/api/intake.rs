@@ -1228,6 +1228,8 @@ pub struct ProgramIntakeOut {
     pub capacity: Option<i32>,
     /// Days between check-ins with people waiting.
     pub checkin_days: i32,
+    /// Days between recovery/wellness plan reviews (at most 90).
+    pub plan_review_days: i32,
     /// Everyone enrolled gets an individual risk screen.
     pub screen_everyone: bool,
     /// 0 while the defaults apply (never saved).
@@ -1245,6 +1247,7 @@ impl From<ProgramIntake> for ProgramIntakeOut {
             target_routine_days: s.targets.routine_days,
             capacity: s.capacity,
             checkin_days: s.checkin_days,
+            plan_review_days: s.plan_review_days,
             screen_everyone: s.screen_everyone,
             version: s.version,
         }

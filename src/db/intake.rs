@@ -29,6 +29,8 @@ pub struct ProgramIntake {
     pub targets: IntakeTargets,
     pub capacity: Option<i32>,
     pub checkin_days: i32,
+    /// Days between plan reviews (at most 90).
+    pub plan_review_days: i32,
     pub screen_everyone: bool,
     /// 0 when never saved.
     pub version: i32,
@@ -43,6 +45,7 @@ impl ProgramIntake {
             targets: IntakeTargets::default(),
             capacity: None,
             checkin_days: 14,
+            plan_review_days: 90,
             screen_everyone: false,
             version: 0,
         }
@@ -67,6 +70,7 @@ impl From<program_intake_setting::Model> for ProgramIntake {
             },
             capacity: m.capacity,
             checkin_days: m.checkin_days,
+            plan_review_days: m.plan_review_days,
             screen_everyone: m.screen_everyone,
             version: m.version,
         }
@@ -112,6 +116,7 @@ pub async fn save_settings(
         target_routine_days: Set(s.targets.routine_days),
         capacity: Set(s.capacity),
         checkin_days: Set(s.checkin_days),
+        plan_review_days: Set(s.plan_review_days),
         screen_everyone: Set(s.screen_everyone),
         version: Set(version + 1),
         updated_at: Set(now),

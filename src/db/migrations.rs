@@ -6,6 +6,7 @@ use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+mod coaching;
 mod intake;
 
 pub struct Migrator;
@@ -13,7 +14,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Foundation), Box::new(intake::Intake)]
+        vec![Box::new(Foundation), Box::new(intake::Intake), Box::new(coaching::Coaching)]
     }
 }
 

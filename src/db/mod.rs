@@ -1,6 +1,7 @@
 //! The only place that knows SQL and backends. Plain functions per aggregate.
 
 pub mod audit;
+pub mod coaching;
 pub mod entities;
 pub mod intake;
 pub mod migrations;

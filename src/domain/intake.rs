@@ -601,6 +601,9 @@ pub struct ProgramIntakeInput {
     pub capacity: Option<String>,
     #[serde(deserialize_with = "text_or_number")]
     pub checkin_days: String,
+    /// Days between plan reviews; empty means 90.
+    #[serde(default, deserialize_with = "text_or_number")]
+    pub plan_review_days: String,
     #[serde(deserialize_with = "crate::domain::risk::yes_no::deserialize")]
     pub screen_everyone: Option<bool>,
     pub version: Option<i32>,
@@ -613,6 +616,7 @@ pub struct ValidProgramIntake {
     pub targets: IntakeTargets,
     pub capacity: Option<i32>,
     pub checkin_days: i32,
+    pub plan_review_days: i32,
     pub screen_everyone: bool,
 }
 
@@ -650,6 +654,17 @@ impl ProgramIntakeInput {
             targets,
             capacity,
             checkin_days: whole_number(&mut e, "checkin_days", &self.checkin_days, 1, 90),
+            plan_review_days: if self.plan_review_days.trim().is_empty() {
+                crate::domain::coaching::MAX_REVIEW_DAYS
+            } else {
+                whole_number(
+                    &mut e,
+                    "plan_review_days",
+                    &self.plan_review_days,
+                    7,
+                    crate::domain::coaching::MAX_REVIEW_DAYS,
+                )
+            },
             screen_everyone: yes(self.screen_everyone),
         };
         e.finish(settings)

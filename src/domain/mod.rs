@@ -4,6 +4,8 @@ pub mod clock;
 // text_code! is declared in codes and used by the modules after it.
 #[macro_use]
 pub mod codes;
+pub mod coaching;
+pub mod guardrails;
 pub mod intake;
 pub mod person;
 pub mod risk;

@@ -847,6 +847,7 @@ fn settings_values(s: &ProgramIntake) -> Values {
     v.insert("target_routine_days".into(), s.targets.routine_days.to_string());
     v.insert("capacity".into(), s.capacity.map(|c| c.to_string()).unwrap_or_default());
     v.insert("checkin_days".into(), s.checkin_days.to_string());
+    v.insert("plan_review_days".into(), s.plan_review_days.to_string());
     Values(v)
 }
 

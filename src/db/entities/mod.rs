@@ -2,16 +2,26 @@
 
 pub mod api_token;
 pub mod audit_event;
+pub mod caseload_transfer;
+pub mod coaching_contact;
+pub mod coaching_status;
+pub mod contact_addendum;
 pub mod crisis_event;
 pub mod crisis_procedure;
 pub mod enrolment;
 pub mod household_member;
+pub mod lapse;
+pub mod mutual_aid_connection;
+pub mod natural_support;
 pub mod organisation;
 pub mod person;
 pub mod person_safety;
 pub mod person_search_term;
 pub mod program;
 pub mod program_intake_setting;
+pub mod recovery_plan;
+pub mod recovery_plan_save;
+pub mod recovery_plan_version;
 pub mod risk_response;
 pub mod risk_screen;
 pub mod safety_plan;

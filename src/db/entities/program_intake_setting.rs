@@ -14,6 +14,7 @@ pub struct Model {
     pub target_routine_days: i32,
     pub capacity: Option<i32>,
     pub checkin_days: i32,
+    pub plan_review_days: i32,
     pub screen_everyone: bool,
     pub version: i32,
     pub updated_at: TimeDateTimeWithTimeZone,
