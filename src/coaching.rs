@@ -634,11 +634,11 @@ pub async fn update_draft(
     c.updated_at = now;
     let mut status = status_or_new(state, actor.org_id, old.person_id).await?;
     let expected = status.version;
-    let last = db::coaching::last_contact_at(state.db.conn(), actor.org_id, old.person_id).await?;
-    status.last_contact_at = match last {
-        Some(l) if l != old.occurred_at => Some(l.max(occurred_at)),
-        _ => Some(occurred_at),
-    };
+    // The latest of the person's other contacts: moving this draft earlier must not hide one
+    // that now comes after it.
+    let latest = db::coaching::contacts_for_person(state.db.conn(), actor.org_id, old.person_id, 2).await?;
+    let last_other = latest.iter().find(|c| c.id != old.id).map(|c| c.occurred_at);
+    status.last_contact_at = Some(last_other.map_or(occurred_at, |l| l.max(occurred_at)));
     refresh_due(&mut status, &tz);
     status.updated_at = now;
     let txn = state.db.begin_write().await?;
@@ -948,7 +948,12 @@ impl CaseloadItem {
 
 /// How far ahead the worklist looks for contacts and reviews coming due.
 pub const DUE_WINDOW_DAYS: i64 = 7;
-const PLAN_WINDOW_DAYS: i64 = 14;
+
+/// Where a due date stands today, with the worklist's look-ahead.
+pub fn due_of(due: Date, today: Date) -> Due {
+    rules::due_status(due, today, DUE_WINDOW_DAYS)
+}
+pub const PLAN_WINDOW_DAYS: i64 = 14;
 
 fn item(row: db::coaching::CaseloadRow, tz: &str, today: Date) -> CaseloadItem {
     let frequency = row.frequency.as_deref().and_then(ContactFrequency::parse).unwrap_or(ContactFrequency::Monthly);
@@ -1224,4 +1229,180 @@ pub async fn transfer(
     db::audit::append(&txn, entry, now).await?;
     txn.commit().await?;
     Ok(())
+}
+
+// ---------- timeline ----------
+
+/// What kind of event a timeline row is (the filter on the record).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum EventKind {
+    Request,
+    Screen,
+    Plan,
+    Contact,
+    Lapse,
+    MutualAid,
+    Support,
+    Transfer,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 8] = [
+        EventKind::Request,
+        EventKind::Screen,
+        EventKind::Plan,
+        EventKind::Contact,
+        EventKind::Lapse,
+        EventKind::MutualAid,
+        EventKind::Support,
+        EventKind::Transfer,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            EventKind::Request => "request",
+            EventKind::Screen => "screen",
+            EventKind::Plan => "plan",
+            EventKind::Contact => "contact",
+            EventKind::Lapse => "lapse",
+            EventKind::MutualAid => "mutual-aid",
+            EventKind::Support => "support",
+            EventKind::Transfer => "transfer",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+/// One row of the person's timeline: when, what, a short summary (codes, not prose) and a link.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct TimelineEvent {
+    pub at: OffsetDateTime,
+    pub kind: EventKind,
+    /// A message id describing the event (e.g. `timeline-contact`).
+    pub label: String,
+    /// Short details: codes and numbers joined for display.
+    pub detail: String,
+    pub link: Option<String>,
+}
+
+fn day_start(day: Date) -> OffsetDateTime {
+    day.midnight().assume_utc()
+}
+
+/// The person's history, newest first, optionally only some kinds of event.
+pub async fn timeline(
+    state: &AppState,
+    actor: &Actor,
+    person_id: Uuid,
+    kinds: &[EventKind],
+) -> AppResult<(records::Opened, Vec<TimelineEvent>)> {
+    let opened = records::open(state, actor, person_id, Action::ViewPerson).await?;
+    let conn = state.db.conn();
+    let org = actor.org_id;
+    let wants = |k: EventKind| kinds.is_empty() || kinds.contains(&k);
+    let mut out = Vec::new();
+    if wants(EventKind::Request) {
+        for r in db::intake::person_requests(conn, org, person_id).await? {
+            out.push(TimelineEvent {
+                at: r.received_at,
+                kind: EventKind::Request,
+                label: "timeline-request".into(),
+                detail: format!("{} · {}", r.source, r.status),
+                link: Some(format!("/intake/{}", r.id)),
+            });
+        }
+    }
+    if wants(EventKind::Screen) {
+        for s in db::intake::person_screens(conn, org, person_id).await? {
+            out.push(TimelineEvent {
+                at: s.screened_at,
+                kind: EventKind::Screen,
+                label: "timeline-screen".into(),
+                detail: format!("{} · {}", s.kind, s.level),
+                link: Some(format!("/people/{person_id}/safety")),
+            });
+        }
+    }
+    if wants(EventKind::Plan) {
+        for plan in db::coaching::plans(conn, org, person_id).await? {
+            out.push(TimelineEvent {
+                at: plan.created_at,
+                kind: EventKind::Plan,
+                label: "timeline-plan-started".into(),
+                detail: if plan.family { "family".into() } else { String::new() },
+                link: Some(format!("/plans/{}", plan.id)),
+            });
+            for v in db::coaching::plan_versions(conn, org, plan.id).await? {
+                out.push(TimelineEvent {
+                    at: v.created_at,
+                    kind: EventKind::Plan,
+                    label: format!("timeline-plan-{}", v.kind),
+                    detail: format!("v{} · {} · {}", v.number, v.agreement, v.agreed_on),
+                    link: Some(format!("/plans/{}?version={}", plan.id, v.number)),
+                });
+            }
+        }
+    }
+    if wants(EventKind::Contact) {
+        for c in db::coaching::contacts_for_person(conn, org, person_id, 5000).await? {
+            out.push(TimelineEvent {
+                at: c.occurred_at,
+                kind: EventKind::Contact,
+                label: if c.status == NoteStatus::Draft.code() { "timeline-contact-draft" } else { "timeline-contact" }
+                    .into(),
+                detail: format!("{} · {} · {} min", c.mode, c.setting, c.minutes),
+                link: Some(format!("/contacts/{}", c.id)),
+            });
+        }
+    }
+    if wants(EventKind::Lapse) {
+        for l in db::coaching::lapses(conn, org, person_id).await? {
+            out.push(TimelineEvent {
+                at: day_start(l.lapse_on),
+                kind: EventKind::Lapse,
+                label: "timeline-lapse".into(),
+                detail: l.days_to_reengage.map(|d| format!("{d}")).unwrap_or_default(),
+                link: None,
+            });
+        }
+    }
+    if wants(EventKind::MutualAid) {
+        for m in db::coaching::mutual_aid(conn, org, person_id).await? {
+            out.push(TimelineEvent {
+                at: day_start(m.connected_on),
+                kind: EventKind::MutualAid,
+                label: "timeline-mutual-aid".into(),
+                detail: m.fellowship.clone(),
+                link: None,
+            });
+        }
+    }
+    if wants(EventKind::Support) {
+        for s in db::coaching::supports(conn, org, person_id).await? {
+            out.push(TimelineEvent {
+                at: s.created_at,
+                kind: EventKind::Support,
+                label: "timeline-support".into(),
+                detail: format!("{} · {}", s.relationship, s.engagement),
+                link: None,
+            });
+        }
+    }
+    if wants(EventKind::Transfer) {
+        for t in db::coaching::transfers(conn, org, person_id).await? {
+            out.push(TimelineEvent {
+                at: t.transferred_at,
+                kind: EventKind::Transfer,
+                label: "timeline-transfer".into(),
+                detail: t.reason.unwrap_or_default(),
+                link: None,
+            });
+        }
+    }
+    out.sort_by(|a, b| b.at.cmp(&a.at));
+    Ok((opened, out))
 }

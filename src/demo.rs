@@ -3,14 +3,20 @@
 //! reserved 555-01xx range and e-mail addresses the reserved example.org domain.
 
 use crate::db::entities::{
-    crisis_event, crisis_procedure, enrolment, household_member, organisation, person, person_safety,
-    person_search_term, program, program_intake_setting, risk_response, risk_screen, safety_plan, service_request,
-    site, staff, staff_program, waitlist_checkin, waitlist_entry,
+    coaching_contact, coaching_status, crisis_event, crisis_procedure, enrolment, household_member, lapse,
+    mutual_aid_connection, natural_support, organisation, person, person_safety, person_search_term, program,
+    program_intake_setting, recovery_plan, recovery_plan_save, recovery_plan_version, risk_response, risk_screen,
+    safety_plan, service_request, site, staff, staff_program, waitlist_checkin, waitlist_entry,
 };
 use crate::db::{self, Db};
 use crate::domain::codes::{
     CloseReason, CrisisCall, PopulationFit, ProgramFit, RequestSource, RequestStatus, Role, SafetyFlag, SafetyStep,
     SettingType, Urgency, WaitlistPriority, WaitlistRemoval,
+};
+use crate::domain::coaching::{
+    self as coaching_rules, Agreement, CoachingActivity, ContactFrequency, ContactMode, ContactSetting, Fellowship,
+    GoalProgress, LifeDomain, MutualAidHelp, NoteStatus, PlanContent, PlanGoal, PlanStatus, PlanStep, PlanVersionKind,
+    RecoveryStage, SupportEngagement, SupportRelationship, UnmetNeed, UnmetNeedEntry,
 };
 use crate::domain::intake as rules;
 use crate::domain::risk::{self, Concern, CssrsAnswers, IndividualReason, ResponseKind, RiskLevel, ScreenKind};
@@ -18,6 +24,7 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Iterable, QueryFilter};
+use std::collections::{HashMap, HashSet};
 use time::{Date, Duration, OffsetDateTime};
 use uuid::Uuid;
 
@@ -340,7 +347,11 @@ pub async fn generate(db: &Db, people: usize, seed: u64, now: OffsetDateTime) ->
     let today = now.date();
     let members =
         insert_people(&txn, &mut rng, &mut intake_rng, org_id, &programs, &team.workers, people, today, now).await?;
-    insert_intake(&txn, intake_rng, org_id, &programs, &team, &members, now).await?;
+    let monitored = insert_intake(&txn, intake_rng, org_id, &programs, &team, &members, now).await?;
+    // Coaching records draw from a third stream, so adding them left everything above unchanged.
+    let mut coaching_rng = ChaCha8Rng::seed_from_u64(seed);
+    coaching_rng.set_stream(2);
+    insert_coaching(&txn, coaching_rng, org_id, &programs, &team, &members, &monitored, now).await?;
     let entry =
         crate::audit::Entry::new(org_id, "demo.generate").detail(serde_json::json!({ "people": people, "seed": seed }));
     db::audit::append(&txn, entry, now).await?;
@@ -1108,7 +1119,8 @@ where
 }
 
 /// Intake records for the demo organisation: settings, a year of requests, waiting lists, risk
-/// screens with their responses and safety plans, the crisis procedure and crisis events.
+/// screens with their responses and safety plans, the crisis procedure and crisis events. Returns
+/// the people whose risk screen raised how closely they are followed.
 async fn insert_intake(
     txn: &db::WriteTxn,
     rng: ChaCha8Rng,
@@ -1117,7 +1129,7 @@ async fn insert_intake(
     team: &Team,
     members: &[Member],
     now: OffsetDateTime,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<HashSet<Uuid>> {
     let today = crate::app::local_date(ORG_TIME_ZONE, now);
     let mut g = Intake {
         rng,
@@ -1157,9 +1169,15 @@ async fn insert_intake(
     insert_all::<risk_screen::ActiveModel>(txn, active(g.screens)).await?;
     insert_all::<risk_response::ActiveModel>(txn, active(g.responses)).await?;
     insert_all::<safety_plan::ActiveModel>(txn, active(g.plans)).await?;
+    let monitored = g
+        .safety
+        .iter()
+        .filter(|s| s.steps_done.split(';').any(|step| step == SafetyStep::MonitoringRaised.code()))
+        .map(|s| s.person_id)
+        .collect();
     insert_all::<person_safety::ActiveModel>(txn, active(g.safety)).await?;
     insert_all::<crisis_event::ActiveModel>(txn, active(g.events)).await?;
-    Ok(())
+    Ok(monitored)
 }
 
 fn intake_settings(
@@ -2072,6 +2090,1337 @@ impl Intake<'_> {
                 updated_at: follow_up_done_at.unwrap_or(created_at).max(created_at),
             });
         }
+    }
+}
+
+// ---------- coaching: plans, contacts and notes, lapses, mutual aid, natural supports ----------
+
+/// How far back the coaching records go: the demo organisation moved its coaching records onto
+/// Mainstay a year ago, so people enrolled before then had their plan agreed again at the move.
+const COACHING_DAYS: i64 = 365;
+/// The demo programs review plans every 90 days (`plan_review_days`).
+const REVIEW_DAYS: i32 = 90;
+/// At most this many contacts are written per person (the most recent ones). A year of weekly
+/// contacts is about 50; the cap only shortens the history of people seen weekly all year, and
+/// keeps `mainstay demo --people 50000` well under 30 seconds.
+const MAX_CONTACTS: usize = 30;
+
+const WHY_CAME: &[&str] = &[
+    "I want to stay sober after detox and I can't do it alone this time.",
+    "My probation officer told me about the centre, and I want more than just checking boxes.",
+    "After my overdose in the spring I knew I needed people around me.",
+    "I was drinking every day after my wife passed, and my son asked me to get help.",
+    "I came out of the hospital with a new diagnosis and no idea where to start.",
+    "I've been clean a few months and want to build a life, not just avoid using.",
+    "My kids are in foster care and I want them home.",
+    "I lost my job and my housing in the same month and started using again.",
+    "A friend from meetings said a coach helped her more than anything else.",
+    "I keep ending up in the emergency room and I'm tired of it.",
+    "My son is in early recovery and I don't know how to help him without losing myself.",
+];
+const WHAT_MATTERS: &[&str] = &[
+    "My kids, my faith, and being someone people can count on.",
+    "Having my own place and a routine that keeps me busy.",
+    "Getting healthy and staying out of jail.",
+    "My mom. I want her to see me well.",
+    "Music, my dog, and the friends I made at meetings.",
+    "Being independent and not having to ask anyone for money.",
+    "Working with my hands again.",
+    "Peace at home and being there for my grandchildren.",
+];
+const VALUES_CULTURE: &[&str] = &[
+    "Church on Sunday matters to me; please don't book anything Sunday mornings.",
+    "I'm Diné. I'd like my aunt involved, and a talking circle when I'm ready.",
+    "We speak Spanish at home; I prefer to talk about personal things in Spanish.",
+    "I don't want anything faith-based.",
+    "Family first. My grandmother raised me and I want her involved.",
+    "I'm a veteran and I feel better around other vets.",
+    "I keep halal and pray five times a day; afternoons after prayer are best.",
+    "I'm Deaf and use ASL; please book an interpreter for meetings.",
+    "I'm a private person; texts are better than calls at work.",
+    "Being outdoors is how I stay well; walking meetings are good for me.",
+];
+const STRENGTHS: &[&str] = &[
+    "I'm stubborn in a good way, and I show up when I say I will.",
+    "Good with my hands; I can fix almost anything.",
+    "I make people laugh and I'm a good listener.",
+    "I stayed clean for two years before, so I know I can.",
+    "Strong faith, and a sister who never gave up on me.",
+    "I'm organised when I have a plan written down.",
+    "Honest about what's going on, even when it's hard.",
+    "I'm a good cook and I like looking after people.",
+];
+const BARRIERS: &[&str] = &[
+    "No car, and the bus doesn't run on Sundays.",
+    "My record makes it hard to get hired or rent.",
+    "Most of my friends still use.",
+    "I get anxious in groups and leave early.",
+    "No phone half the month when my minutes run out.",
+    "Back pain that makes it hard to sit or stand for long.",
+    "Court dates and fines I haven't dealt with.",
+    "My shifts change every week.",
+    "Money is tight and the rent went up.",
+];
+const RECOVERY_CAPITAL: &[&str] = &[
+    "A recovery house bed until June, my sponsor, and a part-time job.",
+    "My sister's couch, a Medicaid card, and the Thursday meeting.",
+    "Steady housing, a supportive partner, and two years clean in the past.",
+    "My church family, a counsellor at the health centre, and my dog.",
+    "A bus pass, the recovery centre, and my aunt nearby.",
+    "My own apartment, my job at the warehouse, and my home group.",
+];
+const COPING: &[&str] = &[
+    "Call my sponsor, go for a walk, play guitar.",
+    "The breathing exercise from group, cold water on my face, text my coach.",
+    "Go to the centre when I'm restless; stay away from the east side after dark.",
+    "Write in my journal and make tea before bed.",
+    "Pray, go to a meeting, sit with my grandmother.",
+    "Headphones and a long walk by the harbour.",
+    "Cook something, call my cousin, go to bed early.",
+];
+const PARTICIPANTS: &[&str] = &[
+    "",
+    "",
+    "",
+    "My sister",
+    "My sponsor",
+    "My partner",
+    "My grandmother",
+    "My case manager from the health centre (by phone)",
+];
+const PROGRESS_EVALUATION: &[&str] = &[
+    "A steadier three months: more good weeks than bad, and the routine is holding.",
+    "A hard stretch after the lapse, but I came back and I'm still here.",
+    "Work took off and meetings slipped a bit; I want to get back to two a week.",
+    "The housing came through, and everything feels more possible now.",
+    "Slow progress on the legal goal; the rest is going well.",
+    "Feeling more confident and ready for a new goal.",
+    "Some days are still hard, but I ask for help sooner.",
+];
+const AGREED_VERBALLY: &[&str] = &[
+    "Agreed by phone; will sign at the next visit.",
+    "Read the plan aloud together at the centre; agreed but prefers not to sign.",
+    "Agreed in person; does not sign documents for personal reasons.",
+];
+const MOVED_IN: &str = "Plan carried over from the paper record when we moved to Mainstay; reviewed and agreed again.";
+
+/// Goals in the person's words and steps (what, who) for each life domain.
+type DomainPhrases = (LifeDomain, &'static [&'static str], &'static [(&'static str, &'static str)]);
+
+const GOALS: &[DomainPhrases] = &[
+    (
+        LifeDomain::Housing,
+        &[
+            "I want a place of my own where my kids can visit.",
+            "Stay at the recovery house until I've saved a deposit.",
+            "Keep my apartment and stay on top of the rent.",
+            "Move out of the shelter before winter.",
+        ],
+        &[
+            ("Fill in the housing authority application", "Me"),
+            ("Call two landlords from the list", "Me, with my coach nearby"),
+            ("Ask my old boss for a reference letter", "Me"),
+            ("Set up a rent reminder on my phone", "Me and my coach"),
+            ("Visit the tenant rights clinic", "Me, my coach comes along"),
+        ],
+    ),
+    (
+        LifeDomain::WorkSchool,
+        &[
+            "Get back to work, even part time.",
+            "Finish my GED.",
+            "Get my commercial licence back and drive again.",
+            "Start the culinary course at the community college.",
+        ],
+        &[
+            ("Update my résumé at the library", "Me, with my coach"),
+            ("Go to the job centre on Tuesday", "Me"),
+            ("Sign up for the evening GED class", "Me"),
+            ("Practise interview questions", "Me and my coach"),
+            ("Ask about the course fee waiver", "Me"),
+        ],
+    ),
+    (
+        LifeDomain::Health,
+        &[
+            "Get my blood pressure under control.",
+            "Find a doctor I trust.",
+            "Sleep through the night most nights.",
+            "Get my teeth fixed so I can smile again.",
+            "Keep taking my medication every day.",
+        ],
+        &[
+            ("Book a check-up at the health centre", "Me"),
+            ("Walk for twenty minutes after dinner", "Me"),
+            ("Bring my questions to the doctor on paper", "Me, my coach helps me write the list"),
+            ("Ask about the dental clinic's sliding scale", "Me"),
+            ("Use the pill box my sister gave me", "Me"),
+        ],
+    ),
+    (
+        LifeDomain::Relationships,
+        &[
+            "Rebuild trust with my daughter.",
+            "Spend Sundays with my family again.",
+            "Be a better dad.",
+            "Make friends who don't use.",
+            "Set boundaries with my son without shutting him out.",
+        ],
+        &[
+            ("Write my daughter a letter", "Me"),
+            ("Invite my brother for coffee", "Me"),
+            ("Go to the family night at the centre", "Me and my partner"),
+            ("Practise saying no to old friends", "Me and my coach"),
+        ],
+    ),
+    (
+        LifeDomain::Recovery,
+        &[
+            "Stay sober one day at a time.",
+            "Keep going to meetings, at least two a week.",
+            "Stay on my buprenorphine and keep my appointments.",
+            "Find a sponsor I can call any time.",
+            "Get through the holidays without drinking.",
+        ],
+        &[
+            ("Go to the Thursday meeting at the centre", "Me"),
+            ("Ask someone at the meeting to be my sponsor", "Me"),
+            ("Keep my clinic appointment every two weeks", "Me"),
+            ("Make a plan for the holidays", "Me and my coach"),
+            ("Call my sponsor when cravings hit", "Me"),
+        ],
+    ),
+    (
+        LifeDomain::Legal,
+        &[
+            "Finish probation without a violation.",
+            "Get my driver's licence back.",
+            "Clear my record so I can get a better job.",
+        ],
+        &[
+            ("Keep every probation appointment", "Me"),
+            ("Go to the legal aid clinic about the old charge", "Me, my coach comes along"),
+            ("Pay the reinstatement fee in two parts", "Me"),
+        ],
+    ),
+    (
+        LifeDomain::Money,
+        &[
+            "Open a bank account and stick to a budget.",
+            "Pay off my court fines.",
+            "Apply for the benefits I'm entitled to.",
+        ],
+        &[
+            ("Open an account at the credit union", "Me"),
+            ("Write down everything I spend for a month", "Me"),
+            ("Go to the benefits office with my documents", "Me, with my coach"),
+        ],
+    ),
+    (
+        LifeDomain::Community,
+        &[
+            "Volunteer at the food pantry.",
+            "Join the church choir again.",
+            "Go to the Friday dinner at the recovery centre.",
+        ],
+        &[
+            ("Ask the pantry about Saturday shifts", "Me"),
+            ("Talk to the choir director after the service", "Me"),
+            ("Bring a dish to the Friday dinner", "Me"),
+        ],
+    ),
+    (
+        LifeDomain::Purpose,
+        &[
+            "Make art again.",
+            "Help others the way I was helped.",
+            "Train to become a peer recovery coach.",
+        ],
+        &[
+            ("Sign up for the open studio at the library", "Me"),
+            ("Ask about the peer coach training dates", "Me and my coach"),
+            ("Share my story at the Friday meeting", "Me"),
+        ],
+    ),
+];
+const IN_PROGRESS_NOTES: &[&str] = &[
+    "Made a start and keeping at it.",
+    "About halfway there.",
+    "Harder than I thought, but I haven't given up.",
+    "Two of the steps done.",
+    "Back on track after a slow month.",
+];
+const ACHIEVED_NOTES: &[&str] =
+    &["Done, and I'm proud of it.", "Got there; celebrated at group.", "Done. On to the next one."];
+const UNMET_NOTES: &[(UnmetNeed, &str)] = &[
+    (UnmetNeed::MentalHealth, "On the waiting list for counselling at the health centre"),
+    (UnmetNeed::SubstanceUse, "Wants to start medication for opioid use disorder"),
+    (UnmetNeed::Legal, "Outstanding fines from an old case"),
+    (UnmetNeed::RecordExpungement, "An old charge shows up in background checks"),
+    (UnmetNeed::PrimaryCare, "No regular doctor"),
+    (UnmetNeed::Dental, "Broken tooth; can't afford the dentist"),
+    (UnmetNeed::EducationVocational, "Wants a GED class with evening hours"),
+    (UnmetNeed::Housing, "The recovery house stay ends in the summer"),
+    (UnmetNeed::Other, "Needs a state ID"),
+];
+
+const FACE_TO_FACE_OPENERS: &[(ContactSetting, &[&str])] = &[
+    (ContactSetting::RecoveryCentre, &["Met at the recovery centre.", "Coffee at the centre before group."]),
+    (
+        ContactSetting::Community,
+        &["Met at the library on Elm St.", "Walked by the harbour together.", "Met at the coffee shop near their work."],
+    ),
+    (ContactSetting::Home, &["Home visit.", "Visited at their apartment."]),
+    (ContactSetting::Outpatient, &["Met after their appointment at the clinic."]),
+    (ContactSetting::PrimaryCare, &["Met at the health centre after their check-up."]),
+    (ContactSetting::Inpatient, &["Visited on the detox unit."]),
+    (ContactSetting::Justice, &["Visit at the county jail."]),
+    (ContactSetting::EmergencyRoom, &["Met in the emergency department at St. Brigid."]),
+];
+const PHONE_OPENERS: &[&str] = &["Phone check-in.", "Called as planned."];
+const VIDEO_OPENERS: &[&str] = &["Video call."];
+const TEXT_OPENERS: &[&str] = &["Texted back and forth through the afternoon.", "Check-in by text."];
+const NOTE_BODIES: &[&str] = &[
+    "Talked through the week; work is going well and they are sleeping better.",
+    "They shared that cravings were strong at the weekend and what got them through.",
+    "Went over the housing list together; they picked two places to call.",
+    "Celebrated 90 days; they brought their chip to show me.",
+    "Worked on the résumé; they wrote the cover letter themselves.",
+    "They were low after an argument with their mother; we talked about what helps on days like that.",
+    "Planned the first meeting: what to expect, where to sit, and that it is fine to leave early.",
+    "They went to the meeting on their own this time and want to go back.",
+    "Talked about money worries and the budget they started.",
+    "Went through the goals in their plan; the work goal feels like the priority now.",
+    "They practised what they want to say at the court date.",
+    "Shared my own experience of going back to work early in recovery.",
+    "They are back in touch with their daughter; a visit is planned.",
+    "Talked about sleep and the evening routine they want to try.",
+    "Went with them to the benefits office; they did the talking.",
+    "Went through the meeting list and they chose a Saturday group.",
+    "They got the job at the warehouse and start on Monday.",
+    "A quiet visit; mostly they wanted company and a walk.",
+    "Their brother's anniversary is next week; they have a plan for the day.",
+    "Talked about boundaries with old friends who still use.",
+    "They brought their sponsor along; a good conversation about support.",
+    "Looked at the evening GED class together; they will enrol next week.",
+    "They want to volunteer at the food pantry and asked about shifts.",
+    "Proud of two months without missing a clinic appointment.",
+    "Talked about the holidays and who they can spend them with.",
+    "They were tired and short on time; a brief check-in.",
+];
+/// Wording peer coaching stays away from, so the guardrail warnings show up in supervision.
+const NOTE_BODIES_WARNED: &[&str] = &[
+    "Told them to stop seeing the old crowd.",
+    "I advised them to take the first job they are offered.",
+    "Filled out the housing application for them.",
+    "Seems to have depression on top of everything else.",
+    "Did a drug test at the start of the visit.",
+    "Called the landlord for them about the late rent.",
+];
+const REENGAGEMENT_BODIES: &[&str] = &[
+    "First contact since they used again; they are safe, embarrassed, and want to start again.",
+    "They called after using at the weekend; talked about what happened without judgement and planned this week.",
+    "Met the day after they left detox; agreed to meet weekly for now.",
+    "Their sister let us know; reached them and they agreed to come in.",
+];
+const NOTE_ENDINGS: &[&str] = &[
+    "",
+    "",
+    "Meeting again next week.",
+    "They will text after the appointment on Thursday.",
+    "They plan to go to the Tuesday meeting.",
+    "Next visit at the centre in two weeks.",
+    "They will call the landlord before Friday.",
+    "Check in by phone on Monday.",
+    "They will bring the paperwork next time.",
+];
+const PRESENT: &[&str] = &["Their sister", "Their partner", "Their sponsor", "A housing worker", "Their mother"];
+const LAPSE_NOTES: &[&str] = &[
+    "Drank at a family party; told me at our next visit.",
+    "Used with an old friend after a hard week at work.",
+    "Used after the eviction notice; their sister called us.",
+    "Missed two visits, then told me they had been using again.",
+];
+const FELLOWSHIPS: &[(Fellowship, u32, &[&str])] = &[
+    (Fellowship::Aa, 30, &["Tuesday night AA at St. Brigid hall", "Step Sisters women's AA, Saturdays"]),
+    (Fellowship::Na, 25, &["Clean and Serene NA, Thursdays at the centre", "Eastside NA candlelight meeting"]),
+    (Fellowship::SmartRecovery, 14, &["SMART Recovery online, Wednesdays", "SMART Recovery at the library"]),
+    (Fellowship::AllRecovery, 8, &["All Recovery meeting at the centre, Fridays"]),
+    (Fellowship::RecoveryDharma, 6, &["Recovery Dharma sitting group, Sundays"]),
+    (Fellowship::Dbsa, 6, &["DBSA peer support, Mondays at the health centre"]),
+    (Fellowship::SchizophrenicsAnonymous, 2, &["SA group at the health centre"]),
+    (Fellowship::AlAnon, 4, &["Al-Anon family group, Monday evenings"]),
+    (Fellowship::Other, 5, &["Wellbriety talking circle at the community centre", "Celebrate Recovery at First Baptist"]),
+];
+const MUTUAL_AID_NOTES: &[&str] = &[
+    "Went with them the first time; they liked the speaker.",
+    "Prefers the women's meeting.",
+    "Found a home group and has a service job there.",
+    "Nervous about groups; trying an online meeting first.",
+];
+const SUPPORT_RELATIONSHIPS: &[(SupportRelationship, u32)] = &[
+    (SupportRelationship::Family, 30),
+    (SupportRelationship::Partner, 12),
+    (SupportRelationship::Friend, 22),
+    (SupportRelationship::Sponsor, 12),
+    (SupportRelationship::FaithCommunity, 6),
+    (SupportRelationship::Employer, 4),
+    (SupportRelationship::Neighbour, 5),
+    (SupportRelationship::Landlord, 3),
+    (SupportRelationship::Other, 6),
+];
+const SUPPORT_NOTES: &[&str] = &[
+    "Drives them to appointments.",
+    "Calls every evening.",
+    "Wants to learn how to help.",
+    "Keeps a spare key and checks in at weekends.",
+];
+
+/// What the named demo coach's worklist shows for one person; everyone else gets a random one.
+#[derive(Clone, Copy, Debug, Default)]
+struct Shape {
+    /// Days from today to when the next contact is due (negative: overdue); None: as it falls.
+    due_in: Option<i64>,
+    /// Days since the last contact (over 30 puts them on the "no contact in 30 days" list).
+    silent: Option<i64>,
+    /// Returned to use this many days ago and not re-engaged yet.
+    open_lapse: Option<i64>,
+    /// A return to use earlier in the year, followed by a re-engagement contact.
+    lapse: bool,
+    /// Days from today to the plan's review date (negative: past review); None: as it falls.
+    review_in: Option<i64>,
+    /// The review has been started (the plan is in review).
+    reviewing: bool,
+    /// The latest note is an unsigned draft.
+    draft: bool,
+    /// One gap of more than 30 days somewhere in the year.
+    gap: bool,
+}
+
+/// The named coach's caseload, oldest enrolment first: something on every worklist section.
+const COACH_SHAPES: &[Shape] = &[
+    Shape { open_lapse: Some(3), ..SHAPE },
+    Shape { review_in: Some(-9), due_in: Some(12), ..SHAPE },
+    Shape { due_in: Some(-4), ..SHAPE },
+    Shape { due_in: Some(-11), lapse: true, ..SHAPE },
+    Shape { silent: Some(38), ..SHAPE },
+    Shape { due_in: Some(0), draft: true, ..SHAPE },
+    Shape { due_in: Some(2), draft: true, ..SHAPE },
+    Shape { due_in: Some(5), ..SHAPE },
+    Shape { review_in: Some(6), reviewing: true, due_in: Some(3), ..SHAPE },
+];
+const SHAPE: Shape = Shape {
+    due_in: None,
+    silent: None,
+    open_lapse: None,
+    lapse: false,
+    review_in: None,
+    reviewing: false,
+    draft: false,
+    gap: false,
+};
+
+/// Where someone is in their recovery over the year: (from, stage), in date order.
+#[derive(Clone)]
+struct Stages(Vec<(Date, RecoveryStage)>);
+
+impl Stages {
+    /// A return to use on `on`: after-return-to-use until `until`, then ongoing.
+    fn after_return(&mut self, on: Date, until: Date) {
+        self.0.retain(|(from, _)| *from < on || *from > until);
+        self.0.push((on, RecoveryStage::AfterReturnToUse));
+        self.0.push((until, RecoveryStage::Ongoing));
+        self.0.sort_by_key(|s| s.0);
+    }
+
+    fn at(&self, day: Date) -> RecoveryStage {
+        self.0.iter().rev().find(|(from, _)| *from <= day).or(self.0.first()).map_or(RecoveryStage::Ongoing, |s| s.1)
+    }
+}
+
+/// One agreed version of a plan.
+struct Agreed {
+    on: Date,
+    at: OffsetDateTime,
+    content: PlanContent,
+    json: String,
+}
+
+fn nominal_days(frequency: ContactFrequency) -> i64 {
+    match frequency {
+        ContactFrequency::Weekly => 7,
+        ContactFrequency::Fortnightly => 14,
+        ContactFrequency::Monthly => 30,
+    }
+}
+
+/// The last contact day that makes the next contact due on `due` (the reverse of `next_contact_due`).
+fn last_contact_for(due: Date, frequency: ContactFrequency) -> Date {
+    match frequency {
+        ContactFrequency::Monthly => {
+            let (year, month) =
+                if due.month() == time::Month::January { (due.year() - 1, time::Month::December) } else { (due.year(), due.month().previous()) };
+            let day = due.day().min(time::util::days_in_month(month, year));
+            Date::from_calendar_date(year, month, day).unwrap_or(due - Duration::days(30))
+        }
+        f => due - Duration::days(nominal_days(f)),
+    }
+}
+
+/// Gathers one batch of coaching rows before they are written.
+#[derive(Default)]
+struct CoachingRows {
+    statuses: Vec<coaching_status::Model>,
+    plans: Vec<recovery_plan::Model>,
+    versions: Vec<recovery_plan_version::Model>,
+    saves: Vec<recovery_plan_save::Model>,
+    contacts: Vec<coaching_contact::Model>,
+    lapses: Vec<lapse::Model>,
+    mutual_aid: Vec<mutual_aid_connection::Model>,
+    supports: Vec<natural_support::Model>,
+}
+
+impl CoachingRows {
+    async fn write(&mut self, txn: &db::WriteTxn) -> anyhow::Result<()> {
+        insert_all::<coaching_status::ActiveModel>(txn, active(std::mem::take(&mut self.statuses))).await?;
+        insert_all::<recovery_plan::ActiveModel>(txn, active(std::mem::take(&mut self.plans))).await?;
+        insert_all::<recovery_plan_version::ActiveModel>(txn, active(std::mem::take(&mut self.versions))).await?;
+        insert_all::<recovery_plan_save::ActiveModel>(txn, active(std::mem::take(&mut self.saves))).await?;
+        insert_all::<coaching_contact::ActiveModel>(txn, active(std::mem::take(&mut self.contacts))).await?;
+        insert_all::<lapse::ActiveModel>(txn, active(std::mem::take(&mut self.lapses))).await?;
+        insert_all::<mutual_aid_connection::ActiveModel>(txn, active(std::mem::take(&mut self.mutual_aid))).await?;
+        insert_all::<natural_support::ActiveModel>(txn, active(std::mem::take(&mut self.supports))).await?;
+        Ok(())
+    }
+}
+
+/// A year of peer recovery coaching for everyone in the two coaching programs: a plan agreed near
+/// the start and reviewed about every 85 days, contacts at the frequency their stage of recovery
+/// suggests, notes (a few with guardrail warnings), lapses and re-engagement, mutual aid, natural
+/// supports, and the status rows the worklist reads. The named coach's caseload is shaped so their
+/// worklist has something in every section today.
+#[allow(clippy::too_many_arguments)]
+async fn insert_coaching(
+    txn: &db::WriteTxn,
+    rng: ChaCha8Rng,
+    org_id: Uuid,
+    programs: &[Uuid],
+    team: &Team,
+    members: &[Member],
+    monitored: &HashSet<Uuid>,
+    now: OffsetDateTime,
+) -> anyhow::Result<()> {
+    let today = crate::app::local_date(ORG_TIME_ZONE, now);
+    let mut g = Coaching { rng, org_id, programs, now, today, warnings: HashMap::new(), rows: CoachingRows::default() };
+    let coaching: Vec<&Member> = members.iter().filter(|m| m.program < 2).collect();
+    // The named coach's people with the longest history get the worklist's shapes.
+    let mut coach_people: Vec<&Member> = coaching.iter().copied().filter(|m| m.worker == team.coach).collect();
+    coach_people.sort_by_key(|m| (m.started_on, m.person_id));
+    let shaped: HashMap<Uuid, Shape> =
+        coach_people.iter().zip(COACH_SHAPES).map(|(m, shape)| (m.person_id, *shape)).collect();
+    // A couple of people elsewhere are just back from a return to use too.
+    let open_elsewhere = 1.max(coaching.len() / 20_000);
+    let mut open_left = open_elsewhere;
+    for (n, m) in coaching.iter().enumerate() {
+        let shape = match shaped.get(&m.person_id) {
+            Some(shape) => *shape,
+            None if m.worker != team.coach
+                && open_left > 0
+                && (today - m.started_on).whole_days() > 60
+                && g.rng.gen_bool(0.01) =>
+            {
+                open_left -= 1;
+                Shape { open_lapse: Some(g.rng.gen_range(1..=6)), ..SHAPE }
+            }
+            None => g.random_shape(),
+        };
+        g.person(m, shape, monitored.contains(&m.person_id));
+        if (n + 1) % 2000 == 0 {
+            g.rows.write(txn).await?;
+        }
+    }
+    g.rows.write(txn).await?;
+    Ok(())
+}
+
+struct Coaching<'a> {
+    rng: ChaCha8Rng,
+    org_id: Uuid,
+    programs: &'a [Uuid],
+    now: OffsetDateTime,
+    /// Today in the organisation's time zone.
+    today: Date,
+    /// Guardrail warnings (JSON) by note text: the notes are built from a few hundred phrases.
+    warnings: HashMap<String, Option<String>>,
+    rows: CoachingRows,
+}
+
+impl Coaching<'_> {
+    /// A moment in working hours on `day` (13:00–22:00 UTC is the same day in New York), never
+    /// later than now.
+    fn at(&self, day: Date, minute: i64) -> OffsetDateTime {
+        (day.midnight().assume_utc() + Duration::minutes(13 * 60 + minute.clamp(0, 539))).min(self.now)
+    }
+
+    fn some_time(&mut self, day: Date) -> OffsetDateTime {
+        let minute = self.rng.gen_range(0..480);
+        self.at(day, minute)
+    }
+
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.rng.gen_range(0..items.len())]
+    }
+
+    fn weighted<T: Copy>(&mut self, items: &[(T, u32)]) -> T {
+        let total: u32 = items.iter().map(|(_, w)| w).sum();
+        let mut pick = self.rng.gen_range(0..total);
+        for (item, weight) in items {
+            if pick < *weight {
+                return *item;
+            }
+            pick -= weight;
+        }
+        items[0].0
+    }
+
+    fn random_shape(&mut self) -> Shape {
+        let mut shape = SHAPE;
+        match self.rng.gen_range(0..100) {
+            0..12 => shape.due_in = Some(-self.rng.gen_range(1..=21)),
+            12..15 => shape.silent = Some(self.rng.gen_range(31..=70)),
+            _ => {}
+        }
+        shape.lapse = self.rng.gen_bool(0.08);
+        shape.gap = self.rng.gen_bool(0.05);
+        shape
+    }
+
+    /// Stages of recovery from `start`, moving on as time passes.
+    fn stages(&mut self, start: Date, moved_in: bool) -> Stages {
+        let weights: &[(RecoveryStage, u32)] = if moved_in {
+            &[
+                (RecoveryStage::Exploring, 8),
+                (RecoveryStage::Early, 12),
+                (RecoveryStage::Ongoing, 45),
+                (RecoveryStage::Sustained, 35),
+            ]
+        } else {
+            &[
+                (RecoveryStage::Exploring, 20),
+                (RecoveryStage::Early, 40),
+                (RecoveryStage::Ongoing, 30),
+                (RecoveryStage::Sustained, 10),
+            ]
+        };
+        let mut stage = self.weighted(weights);
+        let mut from = start;
+        let mut out = vec![(from, stage)];
+        while from <= self.today {
+            let (next, days) = match stage {
+                RecoveryStage::Exploring => (RecoveryStage::Early, self.rng.gen_range(21..=60)),
+                RecoveryStage::Early => (RecoveryStage::Ongoing, self.rng.gen_range(90..=150)),
+                RecoveryStage::Ongoing | RecoveryStage::AfterReturnToUse => {
+                    (RecoveryStage::Sustained, self.rng.gen_range(150..=270))
+                }
+                RecoveryStage::Sustained => break,
+            };
+            from += Duration::days(days);
+            stage = next;
+            out.push((from, stage));
+        }
+        Stages(out)
+    }
+
+    fn frequency(&self, stages: &Stages, day: Date, monitored: bool) -> ContactFrequency {
+        // Raised monitoring came with a risk screen in the past few months.
+        let raised = monitored && (self.today - day).whole_days() <= 90;
+        coaching_rules::suggested_frequency(Some(stages.at(day)), raised)
+    }
+
+    /// Days to the next contact at `frequency`: mostly a little early, sometimes a little late.
+    fn gap(&mut self, frequency: ContactFrequency) -> i64 {
+        match frequency {
+            ContactFrequency::Weekly => self.rng.gen_range(5..=8),
+            ContactFrequency::Fortnightly => self.rng.gen_range(9..=15),
+            ContactFrequency::Monthly => self.rng.gen_range(16..=31),
+        }
+    }
+
+    fn new_goal(&mut self, domain: usize, from: Date) -> PlanGoal {
+        let (domain, words, steps) = GOALS[domain];
+        let mut order: Vec<usize> = (0..steps.len()).collect();
+        order.shuffle(&mut self.rng);
+        let count = self.rng.gen_range(1..=3).min(steps.len());
+        let steps = order[..count]
+            .iter()
+            .map(|i| PlanStep {
+                what: steps[*i].0.into(),
+                who: steps[*i].1.into(),
+                target_on: Some(from + Duration::days(self.rng.gen_range(14..=80))),
+                done: false,
+            })
+            .collect();
+        PlanGoal {
+            id: uuid(&mut self.rng),
+            domain,
+            in_own_words: self.pick(words).into(),
+            progress: GoalProgress::NotStarted,
+            progress_note: String::new(),
+            steps,
+        }
+    }
+
+    fn new_plan(&mut self, m: &Member, on: Date) -> PlanContent {
+        let mut domains: Vec<usize> = (0..GOALS.len()).collect();
+        domains.shuffle(&mut self.rng);
+        // Recovery is on most plans; the family program's plans lean on relationships.
+        let favourite = if m.program == 1 { 3 } else { 4 };
+        if self.rng.gen_bool(0.6) && !domains[..4].contains(&favourite) {
+            domains[0] = favourite;
+        }
+        let count = match self.rng.gen_range(0..10) {
+            0..3 => 2,
+            3..8 => 3,
+            _ => 4,
+        };
+        let goals = domains[..count].iter().map(|d| self.new_goal(*d, on)).collect();
+        let mut needs: Vec<UnmetNeedEntry> = Vec::new();
+        for _ in 0..self.rng.gen_range(0..=2) {
+            let (need, note) = self.pick(UNMET_NOTES);
+            if !needs.iter().any(|n| n.need == need) {
+                needs.push(UnmetNeedEntry { need, note: note.into() });
+            }
+        }
+        PlanContent {
+            why_came: self.pick(WHY_CAME).into(),
+            what_matters: self.pick(WHAT_MATTERS).into(),
+            values_culture: if self.rng.gen_bool(0.8) { self.pick(VALUES_CULTURE).into() } else { String::new() },
+            strengths: self.pick(STRENGTHS).into(),
+            barriers: self.pick(BARRIERS).into(),
+            unmet_needs: needs,
+            recovery_capital: self.pick(RECOVERY_CAPITAL).into(),
+            coping_strategies: self.pick(COPING).into(),
+            goals,
+            progress_evaluation: String::new(),
+            maintaining_gains: String::new(),
+            participants: self.pick(PARTICIPANTS).into(),
+            household_member_ids: Vec::new(),
+        }
+    }
+
+    /// The plan as reviewed on `on`: progress on each goal, steps done, sometimes a new goal.
+    fn review(&mut self, before: &PlanContent, on: Date) -> PlanContent {
+        let mut after = coaching_rules::start_review(before);
+        after.progress_evaluation = self.pick(PROGRESS_EVALUATION).into();
+        for goal in &mut after.goals {
+            if matches!(goal.progress, GoalProgress::Achieved | GoalProgress::SetAside) {
+                continue;
+            }
+            for step in &mut goal.steps {
+                if step.target_on.is_some_and(|t| t <= on) && self.rng.gen_bool(0.8) {
+                    step.done = true;
+                }
+            }
+            let all_done = goal.steps.iter().all(|s| s.done);
+            goal.progress = match self.rng.gen_range(0..20) {
+                0 => GoalProgress::SetAside,
+                _ if all_done && self.rng.gen_bool(0.6) => GoalProgress::Achieved,
+                _ => GoalProgress::InProgress,
+            };
+            goal.progress_note = match goal.progress {
+                GoalProgress::Achieved => self.pick(ACHIEVED_NOTES).into(),
+                GoalProgress::SetAside => "Not the right time; set aside for now.".into(),
+                _ => self.pick(IN_PROGRESS_NOTES).into(),
+            };
+            if goal.progress == GoalProgress::InProgress && all_done {
+                let (_, _, steps) = GOALS.iter().find(|(d, _, _)| *d == goal.domain).copied().unwrap_or(GOALS[0]);
+                let (what, who) = self.pick(steps);
+                if !goal.steps.iter().any(|s| s.what == what) && goal.steps.len() < 4 {
+                    let target = on + Duration::days(self.rng.gen_range(14..=80));
+                    goal.steps.push(PlanStep { what: what.into(), who: who.into(), target_on: Some(target), done: false });
+                }
+            }
+        }
+        let open = after.goals.iter().filter(|g| g.progress != GoalProgress::Achieved).count();
+        if after.goals.len() < 4 && (open < 2 || self.rng.gen_bool(0.15)) {
+            let taken: Vec<LifeDomain> = after.goals.iter().map(|g| g.domain).collect();
+            let free: Vec<usize> = (0..GOALS.len()).filter(|i| !taken.contains(&GOALS[*i].0)).collect();
+            if !free.is_empty() {
+                let domain = self.pick(&free);
+                let goal = self.new_goal(domain, on);
+                after.goals.push(goal);
+            }
+        }
+        after
+    }
+
+    /// Days the plan was agreed: the first near the start, then a review about every 85 days,
+    /// mostly a little before the date and now and then late. Returns (started, agreements).
+    fn agreement_days(&mut self, start: Date, shape: &Shape) -> Option<(Date, Vec<Date>)> {
+        let started = start + Duration::days(self.rng.gen_range(0..=7));
+        let fresh = (self.today - start).whole_days() < 7;
+        if started > self.today || (fresh && self.rng.gen_bool(0.5)) {
+            return None;
+        }
+        if let Some(review_in) = shape.review_in {
+            // Worked back from the review date the worklist should show.
+            let mut days = vec![self.today + Duration::days(review_in) - Duration::days(i64::from(REVIEW_DAYS))];
+            while days[0] - Duration::days(i64::from(REVIEW_DAYS)) > started {
+                let previous = days[0] - Duration::days(self.rng.gen_range(80..=90));
+                days.insert(0, previous);
+            }
+            let started = (days[0] - Duration::days(self.rng.gen_range(0..=5))).max(start).min(days[0]);
+            return Some((started, days));
+        }
+        let first = started + Duration::days(self.weighted(&[(0, 4), (1, 2), (3, 2), (7, 1), (10, 1)]));
+        if first > self.today {
+            return Some((started, Vec::new()));
+        }
+        let mut days = vec![first];
+        loop {
+            let due = coaching_rules::plan_review_due(*days.last().unwrap_or(&first), REVIEW_DAYS);
+            let on = if self.rng.gen_bool(0.08) {
+                due + Duration::days(self.rng.gen_range(3..=30))
+            } else {
+                due - Duration::days(self.rng.gen_range(0..=10))
+            };
+            if on > self.today {
+                break;
+            }
+            days.push(on);
+        }
+        Some((started, days))
+    }
+
+    fn note(&mut self, opener: &str, body: &str) -> (String, Option<String>) {
+        let ending = self.pick(NOTE_ENDINGS);
+        let mut note = format!("{opener} {body}");
+        if !ending.is_empty() {
+            note.push(' ');
+            note.push_str(ending);
+        }
+        let warnings = match self.warnings.get(&note) {
+            Some(w) => w.clone(),
+            None => {
+                let found = crate::domain::guardrails::check(&note);
+                let w = (!found.is_empty()).then(|| serde_json::to_string(&found).unwrap_or_default());
+                self.warnings.insert(note.clone(), w.clone());
+                w
+            }
+        };
+        (note, warnings)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn contact(
+        &mut self,
+        m: &Member,
+        day: Date,
+        goals: &[Uuid],
+        lapse_id: Option<Uuid>,
+        draft: bool,
+    ) -> coaching_contact::Model {
+        let reengaging = lapse_id.is_some();
+        let mode = if reengaging {
+            self.pick(&[ContactMode::FaceToFace, ContactMode::Phone])
+        } else {
+            self.weighted(&[
+                (ContactMode::FaceToFace, 62),
+                (ContactMode::Phone, 24),
+                (ContactMode::Text, 9),
+                (ContactMode::Video, 5),
+            ])
+        };
+        let (setting, opener, minutes) = match mode {
+            ContactMode::FaceToFace => {
+                let setting = self.weighted(&[
+                    (ContactSetting::RecoveryCentre, 40),
+                    (ContactSetting::Community, 24),
+                    (ContactSetting::Home, 10),
+                    (ContactSetting::Outpatient, 8),
+                    (ContactSetting::PrimaryCare, 5),
+                    (ContactSetting::Inpatient, 4),
+                    (ContactSetting::Justice, 4),
+                    (ContactSetting::EmergencyRoom, 5),
+                ]);
+                let openers = FACE_TO_FACE_OPENERS.iter().find(|(s, _)| *s == setting).map_or(PHONE_OPENERS, |o| o.1);
+                (setting, self.pick(openers), 5 * self.rng.gen_range(6..=18))
+            }
+            ContactMode::Phone => (ContactSetting::Remote, self.pick(PHONE_OPENERS), self.rng.gen_range(10..=40)),
+            ContactMode::Video => (ContactSetting::Remote, self.pick(VIDEO_OPENERS), self.rng.gen_range(20..=50)),
+            ContactMode::Text => (ContactSetting::Remote, self.pick(TEXT_OPENERS), self.rng.gen_range(5..=15)),
+        };
+        let mut activities: Vec<&str> = Vec::with_capacity(3);
+        if self.rng.gen_bool(0.8) || reengaging {
+            activities.push(CoachingActivity::Coaching.code());
+        }
+        if reengaging && self.rng.gen_bool(0.4) {
+            activities.push(CoachingActivity::CrisisSupport.code());
+        }
+        for _ in 0..self.rng.gen_range(0..=2) {
+            let activity = self.weighted(&[
+                (CoachingActivity::Education, 15),
+                (CoachingActivity::Linking, 15),
+                (CoachingActivity::Accompanying, if mode == ContactMode::FaceToFace { 12 } else { 0 }),
+                (CoachingActivity::RecoveryCommunity, 10),
+                (CoachingActivity::NaturalSupports, 8),
+                (CoachingActivity::MutualAid, 12),
+                (CoachingActivity::Advocacy, 6),
+                (CoachingActivity::Other, 2),
+            ]);
+            activities.push(activity.code());
+        }
+        if activities.is_empty() {
+            activities.push(CoachingActivity::Education.code());
+        }
+        let touched: Vec<String> = match (goals.len(), self.rng.gen_range(0..20)) {
+            (0, _) | (_, 0..7) => Vec::new(),
+            (_, 7..16) => vec![self.pick(goals).to_string()],
+            _ => {
+                let a = self.pick(goals);
+                let b = self.pick(goals);
+                if a == b { vec![a.to_string()] } else { vec![a.to_string(), b.to_string()] }
+            }
+        };
+        let body = if reengaging {
+            self.pick(REENGAGEMENT_BODIES)
+        } else if self.rng.gen_bool(0.015) {
+            self.pick(NOTE_BODIES_WARNED)
+        } else {
+            self.pick(NOTE_BODIES)
+        };
+        let (note, warnings) = self.note(opener, body);
+        let occurred_at = self.some_time(day);
+        let created_at = (occurred_at + Duration::minutes(i64::from(minutes) + self.rng.gen_range(5..=120))).min(self.now);
+        let signed_at = (!draft).then(|| {
+            if self.rng.gen_bool(0.85) {
+                created_at
+            } else {
+                (created_at + Duration::minutes(self.rng.gen_range(30..=1440))).min(self.now)
+            }
+        });
+        coaching_contact::Model {
+            id: uuid(&mut self.rng),
+            org_id: self.org_id,
+            person_id: m.person_id,
+            program_id: Some(self.programs[m.program]),
+            worker_id: m.worker,
+            occurred_at,
+            minutes,
+            mode: mode.code().into(),
+            setting: setting.code().into(),
+            present: self.rng.gen_bool(0.07).then(|| self.pick(PRESENT).to_string()),
+            activities: canonical(&activities, CoachingActivity::CODES),
+            goals: touched.join(";"),
+            note,
+            status: if draft { NoteStatus::Draft } else { NoteStatus::Signed }.code().into(),
+            signed_at,
+            signed_by: signed_at.map(|_| m.worker),
+            warnings,
+            lapse_id,
+            group_session_id: None,
+            version: 1,
+            created_at,
+            updated_at: signed_at.unwrap_or(created_at),
+        }
+    }
+
+    /// Everything for one person in coaching.
+    fn person(&mut self, m: &Member, shape: Shape, monitored: bool) {
+        let today = self.today;
+        let moved_in = (today - m.started_on).whole_days() > COACHING_DAYS;
+        let start = m.started_on.max(today - Duration::days(COACHING_DAYS));
+        let mut stages = self.stages(start, moved_in);
+
+        // The plan: agreed versions, then the working copy.
+        let plan_days = self.agreement_days(start, &shape);
+        let mut agreed: Vec<Agreed> = Vec::new();
+        let mut draft_content = None;
+        if let Some((started, days)) = &plan_days {
+            let mut content = self.new_plan(m, days.first().copied().unwrap_or(*started));
+            for (k, on) in days.iter().enumerate() {
+                if k > 0 {
+                    content = self.review(&content, *on);
+                }
+                let at = self.some_time(*on);
+                let json = serde_json::to_string(&content).unwrap_or_else(|_| "{}".into());
+                agreed.push(Agreed { on: *on, at, content: content.clone(), json });
+            }
+            if days.is_empty() {
+                draft_content = Some(content);
+            }
+        }
+
+        // Lapses: one earlier in the year for some, just now for a few. After a return to use the
+        // person is seen weekly for about two months.
+        let first = start + Duration::days(self.rng.gen_range(0..=3));
+        let open_lapse_on = shape.open_lapse.map(|d| today - Duration::days(d));
+        if let Some(on) = open_lapse_on {
+            stages.after_return(on, today + Duration::days(70));
+        }
+        let span = (today - first).whole_days();
+        let mut closed_lapse = None;
+        let before_lapse = stages.clone();
+        if shape.lapse && span > 75 {
+            let on = first + Duration::days(self.rng.gen_range(21..=span - 45));
+            let back = on + Duration::days(self.weighted(&[(0, 2), (1, 4), (2, 3), (4, 2), (7, 1), (10, 1)]));
+            stages.after_return(on, on + Duration::days(self.rng.gen_range(56..=70)));
+            closed_lapse = Some((on, back));
+        }
+        let frequency = self.frequency(&stages, today, monitored);
+        let last = match (open_lapse_on, shape.silent, shape.due_in) {
+            (Some(on), _, _) => on - Duration::days(self.rng.gen_range(1..=4)),
+            (None, Some(days), _) => today - Duration::days(days),
+            (None, None, Some(due_in)) => last_contact_for(today + Duration::days(due_in), frequency),
+            (None, None, None) => today - Duration::days(self.rng.gen_range(0..nominal_days(frequency))),
+        };
+        let fresh_without_contact = span < 3 && self.rng.gen_bool(0.5);
+        let last = if first > today || fresh_without_contact { None } else { Some(last.max(first)) };
+        // A long silence can leave no room for the re-engagement contact: then there was no lapse.
+        if let Some((on, _)) = closed_lapse
+            && last.is_none_or(|l| (l - on).whole_days() < 15)
+        {
+            closed_lapse = None;
+            stages = before_lapse;
+        }
+        let frequency = self.frequency(&stages, today, monitored);
+
+        // Contact days, forwards from the first meeting to the last one.
+        let mut days: Vec<(Date, bool)> = Vec::new();
+        if let Some(last) = last {
+            let mut gap_after = shape.gap.then(|| first + Duration::days(self.rng.gen_range(10..=200)));
+            let mut pending_lapse = closed_lapse;
+            let mut t = first;
+            while (last - t).whole_days() > 2 {
+                days.push((t, false));
+                let mut next = t + Duration::days(self.gap(self.frequency(&stages, t, monitored)));
+                if gap_after.is_some_and(|g| t >= g) {
+                    next = t + Duration::days(self.rng.gen_range(35..=55));
+                    gap_after = None;
+                }
+                if let Some((on, back)) = pending_lapse
+                    && next > on
+                {
+                    let back = back.max(t + Duration::days(1));
+                    days.push((back, true));
+                    next = back + Duration::days(self.gap(ContactFrequency::Weekly));
+                    pending_lapse = None;
+                }
+                t = next;
+            }
+            days.push((last, false));
+            days.dedup_by_key(|d| d.0);
+            if days.len() > MAX_CONTACTS {
+                days.drain(..days.len() - MAX_CONTACTS);
+            }
+        }
+
+        // The contacts themselves, with the goals of the plan in force that day.
+        let plan_id = plan_days.as_ref().map(|_| uuid(&mut self.rng));
+        let lapse_id = closed_lapse.map(|_| uuid(&mut self.rng));
+        let mut reengaged: Option<(Uuid, OffsetDateTime, Date, OffsetDateTime)> = None;
+        let count = days.len();
+        let started_on = plan_days.as_ref().map(|(s, _)| *s);
+        for (i, (day, reengagement)) in days.into_iter().enumerate() {
+            let content = agreed
+                .iter()
+                .rev()
+                .find(|a| a.on <= day)
+                .map(|a| &a.content)
+                .or(draft_content.as_ref().filter(|_| started_on.is_some_and(|s| s <= day)));
+            let goals: Vec<Uuid> = content
+                .map(|c| c.goals.iter().filter(|g| g.progress != GoalProgress::SetAside).map(|g| g.id).collect())
+                .unwrap_or_default();
+            let draft = i + 1 == count
+                && (shape.draft || ((today - day).whole_days() <= 3 && self.rng.gen_bool(0.01)));
+            let lapse = if reengagement { lapse_id } else { None };
+            let c = self.contact(m, day, &goals, lapse, draft);
+            if reengagement {
+                reengaged = Some((c.id, c.occurred_at, day, c.created_at));
+            }
+            self.rows.contacts.push(c);
+        }
+        let last_contact_at = self.rows.contacts.last().filter(|c| c.person_id == m.person_id).map(|c| c.occurred_at);
+        let last_contact_made = self.rows.contacts.last().filter(|c| c.person_id == m.person_id).map(|c| c.updated_at);
+
+        // Lapse records: the earlier one re-engaged, the open one not yet.
+        let mut open_lapse_id = None;
+        if let (Some((on, _)), Some(id), Some((contact_id, contact_at, contact_day, logged_at))) =
+            (closed_lapse, lapse_id, reengaged)
+        {
+            let recorded = (contact_at - Duration::minutes(self.rng.gen_range(5..=30))).max(self.at(on, 0));
+            let row = lapse::Model {
+                id,
+                org_id: self.org_id,
+                person_id: m.person_id,
+                lapse_on: on,
+                note: self.rng.gen_bool(0.8).then(|| self.pick(LAPSE_NOTES).to_string()),
+                reengaged_contact_id: Some(contact_id),
+                reengaged_at: Some(contact_at),
+                days_to_reengage: Some(coaching_rules::days_to_reengage(on, contact_day) as i32),
+                recorded_by: m.worker,
+                version: 2,
+                created_at: recorded.min(logged_at),
+                updated_at: logged_at,
+            };
+            self.rows.lapses.push(row);
+        }
+        if let Some(on) = open_lapse_on {
+            let id = uuid(&mut self.rng);
+            let recorded = self.some_time((on + Duration::days(1)).min(today));
+            open_lapse_id = Some(id);
+            let row = lapse::Model {
+                id,
+                org_id: self.org_id,
+                person_id: m.person_id,
+                lapse_on: on,
+                note: Some("Their sister called: they have been using since the weekend and are not answering.".into()),
+                reengaged_contact_id: None,
+                reengaged_at: None,
+                days_to_reengage: None,
+                recorded_by: m.worker,
+                version: 1,
+                created_at: recorded,
+                updated_at: recorded,
+            };
+            self.rows.lapses.push(row);
+        }
+
+        // The plan rows: versions and the saves they came from, then the plan itself.
+        let mut plan_row = None;
+        if let (Some((started, _)), Some(plan_id)) = (&plan_days, plan_id) {
+            let created_at = self.some_time(*started).min(agreed.first().map_or(self.now, |a| a.at));
+            let mut saves = 0;
+            for (k, a) in agreed.iter().enumerate() {
+                let verbal = self.rng.gen_bool(0.3);
+                let moved_note = (k == 0 && moved_in).then(|| MOVED_IN.to_string());
+                let row = recovery_plan_version::Model {
+                    id: uuid(&mut self.rng),
+                    org_id: self.org_id,
+                    plan_id,
+                    person_id: m.person_id,
+                    number: k as i32 + 1,
+                    kind: if k == 0 { PlanVersionKind::Initial } else { PlanVersionKind::Review }.code().into(),
+                    content: a.json.clone(),
+                    agreement: if verbal { Agreement::Verbal } else { Agreement::Signature }.code().into(),
+                    agreed_on: a.on,
+                    signed_name: (!verbal).then(|| format!("{} {}", m.given_name, m.family_name)),
+                    agreement_note: if verbal { Some(self.pick(AGREED_VERBALLY).into()) } else { moved_note },
+                    review_due_on: Some(coaching_rules::plan_review_due(a.on, REVIEW_DAYS)),
+                    recorded_by: m.worker,
+                    created_at: a.at,
+                };
+                self.rows.versions.push(row);
+                saves += 1;
+                self.rows.saves.push(recovery_plan_save::Model {
+                    org_id: self.org_id,
+                    plan_id,
+                    version: saves,
+                    content: a.json.clone(),
+                    saved_by: m.worker,
+                    saved_at: a.at,
+                });
+            }
+            let review_due_on = agreed.last().map(|a| coaching_rules::plan_review_due(a.on, REVIEW_DAYS));
+            let reviewing = match (agreed.last(), review_due_on) {
+                (Some(_), Some(due)) => {
+                    shape.reviewing
+                        || (shape.review_in.is_none()
+                            && (due - today).whole_days() <= 14
+                            && self.rng.gen_bool(0.3))
+                }
+                _ => false,
+            };
+            let (status, number, content, updated_at) = match (agreed.last(), reviewing) {
+                (Some(last), true) => {
+                    let on = (today - Duration::days(self.rng.gen_range(0..=6))).max(last.on);
+                    let at = self.some_time(on).max(last.at);
+                    let working = self.review(&last.content, on);
+                    (PlanStatus::InReview, agreed.len() as i32 + 1, serde_json::to_string(&working).unwrap_or_default(), at)
+                }
+                (Some(last), false) => (PlanStatus::Agreed, agreed.len() as i32, last.json.clone(), last.at),
+                (None, _) => {
+                    let json = draft_content.as_ref().map(serde_json::to_string).transpose().ok().flatten();
+                    (PlanStatus::Draft, 1, json.unwrap_or_else(|| "{}".into()), created_at)
+                }
+            };
+            if status != PlanStatus::Agreed {
+                saves += 1;
+                self.rows.saves.push(recovery_plan_save::Model {
+                    org_id: self.org_id,
+                    plan_id,
+                    version: saves,
+                    content: content.clone(),
+                    saved_by: m.worker,
+                    saved_at: updated_at,
+                });
+            }
+            let plan = recovery_plan::Model {
+                id: plan_id,
+                org_id: self.org_id,
+                person_id: m.person_id,
+                program_id: Some(self.programs[m.program]),
+                family: false,
+                status: status.code().into(),
+                content,
+                number,
+                started_on: *started,
+                last_agreed_on: agreed.last().map(|a| a.on),
+                review_due_on,
+                created_by: m.worker,
+                updated_by: m.worker,
+                version: saves,
+                created_at,
+                updated_at,
+            };
+            plan_row = Some((plan.id, status, review_due_on, updated_at));
+            self.rows.plans.push(plan);
+        }
+
+        // Mutual aid for about four in ten.
+        if self.rng.gen_bool(0.4) {
+            let connections = if self.rng.gen_bool(0.8) { 1 } else { 2 };
+            for _ in 0..connections {
+                self.mutual_aid(m, start);
+            }
+        }
+        for _ in 0..self.weighted(&[(1, 45), (2, 35), (3, 20)]) {
+            self.support(m, start);
+        }
+
+        // The status row the worklist reads, as the service would have left it.
+        let stage = stages.at(today);
+        let frequency = if open_lapse_on.is_some() { ContactFrequency::Weekly } else { frequency };
+        let raised = monitored && frequency == ContactFrequency::Weekly;
+        let reason = if raised {
+            Some("Weekly while the safety plan is new.".to_string())
+        } else if open_lapse_on.is_some() {
+            Some("Weekly after the return to use.".to_string())
+        } else if stage == RecoveryStage::Early && self.rng.gen_bool(0.3) {
+            Some("Early recovery: weekly for the first three months.".to_string())
+        } else {
+            None
+        };
+        let updated_at = [last_contact_made, plan_row.map(|p| p.3), self.rows.lapses.last().filter(|l| l.person_id == m.person_id).map(|l| l.updated_at)]
+            .into_iter()
+            .flatten()
+            .max()
+            .unwrap_or_else(|| self.at(start, 0));
+        self.rows.statuses.push(coaching_status::Model {
+            org_id: self.org_id,
+            person_id: m.person_id,
+            stage: Some(stage.code().into()),
+            frequency: frequency.code().into(),
+            monitoring_raised: raised,
+            reason,
+            last_contact_at,
+            contact_due_on: last_contact_at
+                .map(|at| coaching_rules::next_contact_due(crate::app::local_date(ORG_TIME_ZONE, at), frequency)),
+            plan_id: plan_row.map(|p| p.0),
+            plan_status: plan_row.map(|p| p.1.code().to_string()),
+            plan_review_due_on: plan_row.and_then(|p| p.2),
+            open_lapse_on,
+            open_lapse_id,
+            version: 1,
+            updated_at,
+            updated_by: Some(m.worker),
+        });
+    }
+
+    fn mutual_aid(&mut self, m: &Member, start: Date) {
+        let span = (self.today - start).whole_days();
+        let connected_on = start + Duration::days(self.rng.gen_range(0..=span));
+        let choices: Vec<(usize, u32)> = FELLOWSHIPS
+            .iter()
+            .enumerate()
+            .map(|(i, (f, w, _))| (i, if m.program == 1 && *f == Fellowship::AlAnon { 120 } else { *w }))
+            .collect();
+        let (fellowship, _, groups) = FELLOWSHIPS[self.weighted(&choices)];
+        let group_name =
+            (fellowship == Fellowship::Other || self.rng.gen_bool(0.7)).then(|| self.pick(groups).to_string());
+        let mut help: Vec<&str> = vec![MutualAidHelp::DiscussedWhatToExpect.code()];
+        if self.rng.gen_bool(0.45) {
+            help.push(MutualAidHelp::AccompaniedFirstMeeting.code());
+        }
+        if self.rng.gen_bool(0.3) {
+            help.push(MutualAidHelp::IntroducedToMembers.code());
+        }
+        if self.rng.gen_bool(0.5) {
+            help.push(MutualAidHelp::FollowedUp.code());
+        }
+        let age = (self.today - connected_on).whole_days();
+        let attended = (age >= 7).then(|| self.rng.gen_bool(0.85));
+        let still_going = match attended {
+            Some(true) if age > 30 => match self.rng.gen_range(0..10) {
+                0..7 => Some(true),
+                7..9 => Some(false),
+                _ => None,
+            },
+            _ => None,
+        };
+        let checked_on = (attended.is_some() || still_going.is_some())
+            .then(|| (connected_on + Duration::days(self.rng.gen_range(7..=45))).min(self.today));
+        let created_at = self.some_time(connected_on);
+        let updated_at = checked_on.map_or(created_at, |d| self.some_time(d).max(created_at));
+        let row = mutual_aid_connection::Model {
+            id: uuid(&mut self.rng),
+            org_id: self.org_id,
+            person_id: m.person_id,
+            fellowship: fellowship.code().into(),
+            group_name,
+            help: canonical(&help, MutualAidHelp::CODES),
+            connected_on,
+            attended,
+            still_going,
+            checked_on,
+            note: self.rng.gen_bool(0.3).then(|| self.pick(MUTUAL_AID_NOTES).to_string()),
+            recorded_by: m.worker,
+            version: if checked_on.is_some() { 2 } else { 1 },
+            created_at,
+            updated_at,
+        };
+        self.rows.mutual_aid.push(row);
+    }
+
+    fn support(&mut self, m: &Member, start: Date) {
+        let relationship = self.weighted(SUPPORT_RELATIONSHIPS);
+        let given = self.pick(GIVEN);
+        let name = match relationship {
+            SupportRelationship::Family => format!("{given} {}", m.family_name),
+            SupportRelationship::Sponsor | SupportRelationship::Friend => {
+                format!("{given} {}.", &self.pick(FAMILY)[..1])
+            }
+            _ => format!("{given} {}", self.pick(FAMILY)),
+        };
+        let engagement = self.weighted(&[
+            (SupportEngagement::Engaged, 50),
+            (SupportEngagement::NotYet, 20),
+            (SupportEngagement::ReEngaged, 15),
+            (SupportEngagement::NotWanted, 15),
+        ]);
+        let span = (self.today - start).whole_days().min(60);
+        let added_on = start + Duration::days(self.rng.gen_range(0..=span));
+        let consent = matches!(engagement, SupportEngagement::Engaged | SupportEngagement::ReEngaged)
+            && self.rng.gen_bool(0.6);
+        let created_at = self.some_time(added_on);
+        let row = natural_support::Model {
+            id: uuid(&mut self.rng),
+            org_id: self.org_id,
+            person_id: m.person_id,
+            name,
+            relationship: relationship.code().into(),
+            phone: self.rng.gen_bool(0.65).then(|| phone(&mut self.rng)),
+            engagement: engagement.code().into(),
+            consent_to_contact: consent,
+            consent_on: consent.then_some(added_on),
+            note: self.rng.gen_bool(0.25).then(|| self.pick(SUPPORT_NOTES).to_string()),
+            active: self.rng.gen_bool(0.95),
+            recorded_by: m.worker,
+            version: 1,
+            created_at,
+            updated_at: created_at,
+        };
+        self.rows.supports.push(row);
     }
 }
 

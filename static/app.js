@@ -53,4 +53,62 @@
     form.dataset.submitting = "1";
     window.setTimeout(function () { form.dataset.submitting = ""; }, 8000);
   });
+
+  // Contact notes survive a dropped connection: the form is copied to this device's storage as it
+  // is typed and offered back on the next visit; a successful save (?saved=<key>) clears the copy.
+  function draftFields(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && el.name !== "csrf_token" && el.name !== "version" && el.type !== "submit";
+    });
+  }
+  function saveDraft(form, key) {
+    var data = {};
+    draftFields(form).forEach(function (el) {
+      if (el.type === "checkbox" || el.type === "radio") {
+        if (el.checked) { (data[el.name] = data[el.name] || []).push(el.value); }
+      } else {
+        data[el.name] = [el.value];
+      }
+    });
+    try { localStorage.setItem("draft:" + key, JSON.stringify(data)); } catch (e) { /* storage full or off */ }
+  }
+  function restoreDraft(form, key) {
+    var raw = null;
+    try { raw = localStorage.getItem("draft:" + key); } catch (e) { return; }
+    if (!raw) { return; }
+    var data = JSON.parse(raw);
+    var note = form.querySelector('[name="note"]');
+    // Only offer the copy when the form was not just returned with the server's own values.
+    if (!note || note.value.trim() !== "" || !data.note || data.note[0].trim() === "") { return; }
+    draftFields(form).forEach(function (el) {
+      var values = data[el.name];
+      if (!values) {
+        if (el.type === "checkbox" || el.type === "radio") { el.checked = false; }
+        return;
+      }
+      if (el.type === "checkbox" || el.type === "radio") {
+        el.checked = values.indexOf(el.value) !== -1;
+      } else {
+        el.value = values[0];
+      }
+    });
+    var notice = form.querySelector("[data-draft-notice]");
+    if (notice) { notice.hidden = false; }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var saved = new URLSearchParams(window.location.search).get("saved");
+    if (saved) {
+      try { localStorage.removeItem("draft:" + saved); } catch (e) { /* nothing to clear */ }
+    }
+    document.querySelectorAll("form[data-draft-key]").forEach(function (form) {
+      var key = form.getAttribute("data-draft-key");
+      restoreDraft(form, key);
+      var timer = null;
+      form.addEventListener("input", function () {
+        clearTimeout(timer);
+        timer = setTimeout(function () { saveDraft(form, key); }, 300);
+      });
+      form.addEventListener("change", function () { saveDraft(form, key); });
+    });
+  });
 })();

@@ -65,7 +65,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 // ---------- helpers ----------
 
 /// The caller's organisation, from the access facts the bearer check has just loaded.
-async fn org(state: &AppState, actor: &Actor) -> AppResult<organisation::Model> {
+pub(super) async fn org(state: &AppState, actor: &Actor) -> AppResult<organisation::Model> {
     if let Some(facts) = state.access_cache.load(&state.db, actor.org_id, actor.staff_id).await? {
         return Ok(facts.org.clone());
     }
@@ -73,17 +73,17 @@ async fn org(state: &AppState, actor: &Actor) -> AppResult<organisation::Model> 
 }
 
 /// The organisation's time zone: dates (received on, due on, today) are counted in it.
-async fn time_zone(state: &AppState, actor: &Actor) -> AppResult<String> {
+pub(super) async fn time_zone(state: &AppState, actor: &Actor) -> AppResult<String> {
     Ok(org(state, actor).await?.time_zone)
 }
 
 /// Every change to something that already exists says which version it was based on.
-fn required_version(version: Option<i32>) -> AppResult<i32> {
+pub(super) fn required_version(version: Option<i32>) -> AppResult<i32> {
     version.ok_or_else(|| AppError::Invalid(FieldErrors::single("version", "error-required")))
 }
 
 /// Parsed input and its version, with a missing version reported beside any other mistakes.
-fn parsed_with_version<T>(parsed: Result<T, FieldErrors>, version: Option<i32>) -> AppResult<(T, i32)> {
+pub(super) fn parsed_with_version<T>(parsed: Result<T, FieldErrors>, version: Option<i32>) -> AppResult<(T, i32)> {
     match (parsed, version) {
         (Ok(value), Some(version)) => Ok((value, version)),
         (Ok(_), None) => Err(AppError::Invalid(FieldErrors::single("version", "error-required"))),

@@ -1,5 +1,6 @@
 //! The JSON API under /api/v1: bearer tokens, the error envelope, OpenAPI from the handlers.
 
+pub mod coaching;
 pub mod intake;
 pub mod people;
 pub mod setup;
@@ -22,9 +23,14 @@ use utoipa_swagger_ui::SwaggerUi;
 #[openapi(
     info(title = "Mainstay API", version = "1", description = "Organisation set-up, person records and intake: requests for service, \
         triage and screening, waiting lists, risk screens and safety plans, the crisis procedure and crisis \
-        events, and time to first service. \
+        events, and time to first service; coaching: recovery/wellness plans, contacts and progress notes, \
+        contact frequency, lapses, mutual aid, natural supports, caseloads and worklists. \
         Authenticate with `Authorization: Bearer <token>` (create a token under Account → API tokens). \
         Errors use the envelope `{\"errors\":[{\"field\":…,\"detail\":…,\"code\":…}]}`."),
+    tags((name = "coaching", description = "Peer recovery coaching: a person's coaching status and contact \
+        frequency, recovery/wellness plans (versions, agreement, merged concurrent edits, diffs), contacts and \
+        progress notes (drafts, signing, addenda, guardrail warnings), lapses, mutual aid, natural supports, \
+        transfers, caseloads, the worklist and supervision counts.")),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     components(schemas(crate::web::errors::ErrorEnvelope, crate::web::errors::ErrorItem))
@@ -46,7 +52,10 @@ impl Modify for BearerAuth {
 /// The API routes and the OpenAPI document generated from them.
 pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1", setup::routes().merge(people::routes()).merge(intake::routes()))
+        .nest(
+            "/api/v1",
+            setup::routes().merge(people::routes()).merge(intake::routes()).merge(coaching::routes()),
+        )
         .split_for_parts()
 }
 

@@ -10,7 +10,7 @@ use super::{Db, WriteError, WriteTxn};
 use crate::domain::coaching::PlanStatus;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
 };
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -53,7 +53,9 @@ pub async fn save_status(
                 return Err(WriteError::Conflict);
             }
             model.version = old.version + 1;
-            let mut active: coaching_status::ActiveModel = model.clone().into();
+            // Every column is written: an ActiveModel made from a Model holds only `Unchanged`
+            // values, which `update_many().set()` skips (the update would then do nothing).
+            let mut active = coaching_status::ActiveModel::from(model.clone()).reset_all();
             active.org_id = sea_orm::ActiveValue::Unchanged(model.org_id);
             active.person_id = sea_orm::ActiveValue::Unchanged(model.person_id);
             let result = coaching_status::Entity::update_many()
@@ -119,7 +121,7 @@ pub async fn insert_plan(txn: &WriteTxn, model: recovery_plan::Model) -> Result<
 pub async fn update_plan(txn: &WriteTxn, model: recovery_plan::Model, version: i32) -> Result<(), WriteError> {
     let (org_id, id) = (model.org_id, model.id);
     let result = recovery_plan::Entity::update_many()
-        .set(recovery_plan::ActiveModel::from(model))
+        .set(recovery_plan::ActiveModel::from(model).reset_all())
         .filter(recovery_plan::Column::OrgId.eq(org_id))
         .filter(recovery_plan::Column::Id.eq(id))
         .filter(recovery_plan::Column::Version.eq(version))
@@ -196,7 +198,7 @@ pub async fn contact(
 pub async fn update_draft_contact(txn: &WriteTxn, c: coaching_contact::Model, version: i32) -> Result<(), WriteError> {
     let (org_id, id) = (c.org_id, c.id);
     let result = coaching_contact::Entity::update_many()
-        .set(coaching_contact::ActiveModel::from(c))
+        .set(coaching_contact::ActiveModel::from(c).reset_all())
         .filter(coaching_contact::Column::OrgId.eq(org_id))
         .filter(coaching_contact::Column::Id.eq(id))
         .filter(coaching_contact::Column::Version.eq(version))
@@ -405,7 +407,7 @@ pub async fn save_mutual_aid(
         return Ok(());
     }
     let result = mutual_aid_connection::Entity::update_many()
-        .set(mutual_aid_connection::ActiveModel::from(m))
+        .set(mutual_aid_connection::ActiveModel::from(m).reset_all())
         .filter(mutual_aid_connection::Column::OrgId.eq(org_id))
         .filter(mutual_aid_connection::Column::Id.eq(id))
         .filter(mutual_aid_connection::Column::Version.eq(version))
@@ -451,7 +453,7 @@ pub async fn save_support(txn: &WriteTxn, mut s: natural_support::Model, version
         return Ok(());
     }
     let result = natural_support::Entity::update_many()
-        .set(natural_support::ActiveModel::from(s))
+        .set(natural_support::ActiveModel::from(s).reset_all())
         .filter(natural_support::Column::OrgId.eq(org_id))
         .filter(natural_support::Column::Id.eq(id))
         .filter(natural_support::Column::Version.eq(version))

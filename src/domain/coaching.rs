@@ -258,7 +258,9 @@ pub struct PlanStep {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PlanGoal {
-    /// Stable across versions, so progress and contacts follow the goal.
+    /// Stable across versions, so progress and contacts follow the goal. A new goal may leave it
+    /// out and is given one.
+    #[serde(default = "Uuid::new_v4")]
     pub id: Uuid,
     pub domain: LifeDomain,
     /// The goal in the person's own words.
@@ -314,7 +316,7 @@ pub const PLAN_TEXT_FIELDS: &[(&str, &str)] = &[
     ("strengths", "plan-strengths"),
     ("barriers", "plan-barriers"),
     ("recovery_capital", "plan-recovery-capital"),
-    ("coping_strategies", "plan-coping-strategies"),
+    ("coping_strategies", "recovery-plan-coping-strategies"),
     ("progress_evaluation", "plan-progress-evaluation"),
     ("maintaining_gains", "plan-maintaining-gains"),
     ("participants", "plan-participants"),
@@ -641,7 +643,8 @@ impl AgreementInput {
 /// A contact as typed; date and time are resolved in the organisation's zone by the caller.
 #[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct ContactFields {
-    #[serde(default)]
+    /// Whole minutes, as a JSON number or text.
+    #[serde(default, deserialize_with = "crate::domain::intake::text_or_number")]
     pub minutes: String,
     #[serde(default)]
     pub mode: String,

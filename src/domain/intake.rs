@@ -570,7 +570,7 @@ enum TextOrNumber {
     Number(i64),
 }
 
-fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+pub(crate) fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Ok(match TextOrNumber::deserialize(d)? {
         TextOrNumber::Text(t) => t,
         TextOrNumber::Number(n) => n.to_string(),

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod coaching;
 pub mod crisis;
 pub mod errors;
 pub mod intake;
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(signin::logout))
         .merge(people::routes())
         .merge(intake::routes())
+        .merge(coaching::routes())
         .merge(safety::routes())
         .merge(crisis::routes())
         .merge(public::routes())

@@ -547,6 +547,8 @@ pub async fn remove_household_member(
 pub struct ReassignForm {
     enrolment_id: String,
     worker_id: String,
+    /// Why the person moves (optional; kept in the transfer history).
+    reason: String,
 }
 
 pub async fn reassign_person(
@@ -558,7 +560,7 @@ pub async fn reassign_person(
     else {
         return Err(AppError::BadRequest("error-bad-form"));
     };
-    records::reassign(&ctx.state, &ctx.actor, id, enrolment_id, worker_id).await?;
+    crate::coaching::transfer(&ctx.state, &ctx.actor, id, enrolment_id, worker_id, Some(&form.reason)).await?;
     ctx.flash("success", "person-reassigned").await?;
     Ok(see_other(&format!("/people/{id}")))
 }

@@ -5,6 +5,8 @@ mod admin;
 mod api;
 mod audit;
 mod auth;
+mod coaching_api;
+mod coaching;
 mod helpers;
 mod intake;
 mod intake_api;
