@@ -429,3 +429,5 @@ recovery-plan-edit = Edit the plan
 recovery-plan-coping-strategies = Coping strategies (from their strengths, supports and own solutions)
 coaching-plan-review-days = Days between plan reviews
 coaching-plan-review-days-hint = At most 90 days (reviewed at least every quarter).
+work-coaching = Your caseload
+work-plans-past-review = Plans past review

@@ -198,11 +198,14 @@ pub struct HomePage {
 pub struct HomeWork {
     pub shell: Shell,
     pub work: crate::intake::WorkQueue,
+    /// The coach's own caseload reminders (contacts due, plans past review, unsigned notes).
+    pub coaching: crate::coaching::Worklist,
 }
 
 pub async fn home_work(ctx: Ctx) -> AppResult<HomeWork> {
     let work = crate::intake::work_queue(&ctx.state, &ctx.actor, &ctx.org.time_zone).await?;
-    Ok(HomeWork { shell: ctx.shell().await?, work })
+    let coaching = crate::coaching::worklist(&ctx.state, &ctx.actor, &ctx.org.time_zone).await?;
+    Ok(HomeWork { shell: ctx.shell().await?, work, coaching })
 }
 
 impl HomeWork {
@@ -221,9 +224,14 @@ impl HomeWork {
         crate::web::intake::code_label::<crate::domain::risk::RiskLevel>(&self.shell.tr, code)
     }
 
+    pub fn plans_overdue(&self) -> usize {
+        self.coaching.plans_due.iter().filter(|i| i.plan_overdue()).count()
+    }
+
     pub fn has_work(&self) -> bool {
         let w = &self.work;
-        !w.my_new.is_empty()
+        self.coaching.caseload_size > 0
+            || !w.my_new.is_empty()
             || w.urgent > 0
             || w.overdue > 0
             || !w.checkins_due.is_empty()
