@@ -1060,8 +1060,8 @@ pub fn sort_into(items: Vec<CaseloadItem>) -> Worklist {
     let by_contact = |a: &CaseloadItem, b: &CaseloadItem| a.contact_due_on.cmp(&b.contact_due_on);
     w.overdue.sort_by(by_contact);
     w.due_soon.sort_by(by_contact);
-    w.no_contact_30.sort_by(|a, b| a.last_contact_on.cmp(&b.last_contact_on));
-    w.plans_due.sort_by(|a, b| a.plan_review_due_on.cmp(&b.plan_review_due_on));
+    w.no_contact_30.sort_by_key(|a| a.last_contact_on);
+    w.plans_due.sort_by_key(|a| a.plan_review_due_on);
     w
 }
 
@@ -1403,6 +1403,6 @@ pub async fn timeline(
             });
         }
     }
-    out.sort_by(|a, b| b.at.cmp(&a.at));
+    out.sort_by_key(|e| std::cmp::Reverse(e.at));
     Ok((opened, out))
 }

@@ -9,14 +9,14 @@ use crate::db::entities::{
     safety_plan, service_request, site, staff, staff_program, waitlist_checkin, waitlist_entry,
 };
 use crate::db::{self, Db};
-use crate::domain::codes::{
-    CloseReason, CrisisCall, PopulationFit, ProgramFit, RequestSource, RequestStatus, Role, SafetyFlag, SafetyStep,
-    SettingType, Urgency, WaitlistPriority, WaitlistRemoval,
-};
 use crate::domain::coaching::{
     self as coaching_rules, Agreement, CoachingActivity, ContactFrequency, ContactMode, ContactSetting, Fellowship,
     GoalProgress, LifeDomain, MutualAidHelp, NoteStatus, PlanContent, PlanGoal, PlanStatus, PlanStep, PlanVersionKind,
     RecoveryStage, SupportEngagement, SupportRelationship, UnmetNeed, UnmetNeedEntry,
+};
+use crate::domain::codes::{
+    CloseReason, CrisisCall, PopulationFit, ProgramFit, RequestSource, RequestStatus, Role, SafetyFlag, SafetyStep,
+    SettingType, Urgency, WaitlistPriority, WaitlistRemoval,
 };
 use crate::domain::intake as rules;
 use crate::domain::risk::{self, Concern, CssrsAnswers, IndividualReason, ResponseKind, RiskLevel, ScreenKind};
@@ -2331,11 +2331,7 @@ const GOALS: &[DomainPhrases] = &[
     ),
     (
         LifeDomain::Purpose,
-        &[
-            "Make art again.",
-            "Help others the way I was helped.",
-            "Train to become a peer recovery coach.",
-        ],
+        &["Make art again.", "Help others the way I was helped.", "Train to become a peer recovery coach."],
         &[
             ("Sign up for the open studio at the library", "Me"),
             ("Ask about the peer coach training dates", "Me and my coach"),
@@ -2368,7 +2364,11 @@ const FACE_TO_FACE_OPENERS: &[(ContactSetting, &[&str])] = &[
     (ContactSetting::RecoveryCentre, &["Met at the recovery centre.", "Coffee at the centre before group."]),
     (
         ContactSetting::Community,
-        &["Met at the library on Elm St.", "Walked by the harbour together.", "Met at the coffee shop near their work."],
+        &[
+            "Met at the library on Elm St.",
+            "Walked by the harbour together.",
+            "Met at the coffee shop near their work.",
+        ],
     ),
     (ContactSetting::Home, &["Home visit.", "Visited at their apartment."]),
     (ContactSetting::Outpatient, &["Met after their appointment at the clinic."]),
@@ -2450,7 +2450,11 @@ const FELLOWSHIPS: &[(Fellowship, u32, &[&str])] = &[
     (Fellowship::Dbsa, 6, &["DBSA peer support, Mondays at the health centre"]),
     (Fellowship::SchizophrenicsAnonymous, 2, &["SA group at the health centre"]),
     (Fellowship::AlAnon, 4, &["Al-Anon family group, Monday evenings"]),
-    (Fellowship::Other, 5, &["Wellbriety talking circle at the community centre", "Celebrate Recovery at First Baptist"]),
+    (
+        Fellowship::Other,
+        5,
+        &["Wellbriety talking circle at the community centre", "Celebrate Recovery at First Baptist"],
+    ),
 ];
 const MUTUAL_AID_NOTES: &[&str] = &[
     "Went with them the first time; they liked the speaker.",
@@ -2558,8 +2562,11 @@ fn nominal_days(frequency: ContactFrequency) -> i64 {
 fn last_contact_for(due: Date, frequency: ContactFrequency) -> Date {
     match frequency {
         ContactFrequency::Monthly => {
-            let (year, month) =
-                if due.month() == time::Month::January { (due.year() - 1, time::Month::December) } else { (due.year(), due.month().previous()) };
+            let (year, month) = if due.month() == time::Month::January {
+                (due.year() - 1, time::Month::December)
+            } else {
+                (due.year(), due.month().previous())
+            };
             let day = due.day().min(time::util::days_in_month(month, year));
             Date::from_calendar_date(year, month, day).unwrap_or(due - Duration::days(30))
         }
@@ -2837,7 +2844,12 @@ impl Coaching<'_> {
                 let (what, who) = self.pick(steps);
                 if !goal.steps.iter().any(|s| s.what == what) && goal.steps.len() < 4 {
                     let target = on + Duration::days(self.rng.gen_range(14..=80));
-                    goal.steps.push(PlanStep { what: what.into(), who: who.into(), target_on: Some(target), done: false });
+                    goal.steps.push(PlanStep {
+                        what: what.into(),
+                        who: who.into(),
+                        target_on: Some(target),
+                        done: false,
+                    });
                 }
             }
         }
@@ -2991,7 +3003,8 @@ impl Coaching<'_> {
         };
         let (note, warnings) = self.note(opener, body);
         let occurred_at = self.some_time(day);
-        let created_at = (occurred_at + Duration::minutes(i64::from(minutes) + self.rng.gen_range(5..=120))).min(self.now);
+        let created_at =
+            (occurred_at + Duration::minutes(i64::from(minutes) + self.rng.gen_range(5..=120))).min(self.now);
         let signed_at = (!draft).then(|| {
             if self.rng.gen_bool(0.85) {
                 created_at
@@ -3131,8 +3144,7 @@ impl Coaching<'_> {
             let goals: Vec<Uuid> = content
                 .map(|c| c.goals.iter().filter(|g| g.progress != GoalProgress::SetAside).map(|g| g.id).collect())
                 .unwrap_or_default();
-            let draft = i + 1 == count
-                && (shape.draft || ((today - day).whole_days() <= 3 && self.rng.gen_bool(0.01)));
+            let draft = i + 1 == count && (shape.draft || ((today - day).whole_days() <= 3 && self.rng.gen_bool(0.01)));
             let lapse = if reengagement { lapse_id } else { None };
             let c = self.contact(m, day, &goals, lapse, draft);
             if reengagement {
@@ -3225,9 +3237,7 @@ impl Coaching<'_> {
             let reviewing = match (agreed.last(), review_due_on) {
                 (Some(_), Some(due)) => {
                     shape.reviewing
-                        || (shape.review_in.is_none()
-                            && (due - today).whole_days() <= 14
-                            && self.rng.gen_bool(0.3))
+                        || (shape.review_in.is_none() && (due - today).whole_days() <= 14 && self.rng.gen_bool(0.3))
                 }
                 _ => false,
             };
@@ -3236,7 +3246,12 @@ impl Coaching<'_> {
                     let on = (today - Duration::days(self.rng.gen_range(0..=6))).max(last.on);
                     let at = self.some_time(on).max(last.at);
                     let working = self.review(&last.content, on);
-                    (PlanStatus::InReview, agreed.len() as i32 + 1, serde_json::to_string(&working).unwrap_or_default(), at)
+                    (
+                        PlanStatus::InReview,
+                        agreed.len() as i32 + 1,
+                        serde_json::to_string(&working).unwrap_or_default(),
+                        at,
+                    )
                 }
                 (Some(last), false) => (PlanStatus::Agreed, agreed.len() as i32, last.json.clone(), last.at),
                 (None, _) => {
@@ -3301,11 +3316,15 @@ impl Coaching<'_> {
         } else {
             None
         };
-        let updated_at = [last_contact_made, plan_row.map(|p| p.3), self.rows.lapses.last().filter(|l| l.person_id == m.person_id).map(|l| l.updated_at)]
-            .into_iter()
-            .flatten()
-            .max()
-            .unwrap_or_else(|| self.at(start, 0));
+        let updated_at = [
+            last_contact_made,
+            plan_row.map(|p| p.3),
+            self.rows.lapses.last().filter(|l| l.person_id == m.person_id).map(|l| l.updated_at),
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or_else(|| self.at(start, 0));
         self.rows.statuses.push(coaching_status::Model {
             org_id: self.org_id,
             person_id: m.person_id,
@@ -3400,8 +3419,8 @@ impl Coaching<'_> {
         ]);
         let span = (self.today - start).whole_days().min(60);
         let added_on = start + Duration::days(self.rng.gen_range(0..=span));
-        let consent = matches!(engagement, SupportEngagement::Engaged | SupportEngagement::ReEngaged)
-            && self.rng.gen_bool(0.6);
+        let consent =
+            matches!(engagement, SupportEngagement::Engaged | SupportEngagement::ReEngaged) && self.rng.gen_bool(0.6);
         let created_at = self.some_time(added_on);
         let row = natural_support::Model {
             id: uuid(&mut self.rng),
@@ -3452,6 +3471,205 @@ mod tests {
         for (source, _) in SOURCES {
             assert!(RequestSource::parse(source).is_some(), "{source}");
         }
+    }
+
+    #[test]
+    fn only_the_warned_note_phrases_trip_the_guardrails() {
+        let openers: Vec<&str> = FACE_TO_FACE_OPENERS
+            .iter()
+            .flat_map(|(_, o)| o.iter().copied())
+            .chain(PHONE_OPENERS.iter().copied())
+            .chain(VIDEO_OPENERS.iter().copied())
+            .chain(TEXT_OPENERS.iter().copied())
+            .collect();
+        for opener in &openers {
+            for body in NOTE_BODIES.iter().chain(REENGAGEMENT_BODIES) {
+                for ending in NOTE_ENDINGS {
+                    let note = format!("{opener} {body} {ending}");
+                    let found = crate::domain::guardrails::check(&note);
+                    assert!(found.is_empty(), "{note}: {found:?}");
+                }
+            }
+        }
+        for body in NOTE_BODIES_WARNED {
+            let note = format!("{} {body}", openers[0]);
+            assert!(!crate::domain::guardrails::check(&note).is_empty(), "{note}");
+        }
+    }
+
+    #[test]
+    fn plan_phrases_are_valid_plans_and_shapes_reverse_due_dates() {
+        for (domain, words, steps) in GOALS {
+            assert!(!words.is_empty() && !steps.is_empty(), "{domain:?}");
+        }
+        let mut g = Coaching {
+            rng: ChaCha8Rng::seed_from_u64(5),
+            org_id: Uuid::nil(),
+            programs: &[Uuid::nil(), Uuid::nil()],
+            now: OffsetDateTime::UNIX_EPOCH,
+            today: time::macros::date!(2026 - 03 - 31),
+            warnings: HashMap::new(),
+            rows: CoachingRows::default(),
+        };
+        let member = Member {
+            person_id: Uuid::nil(),
+            enrolment_id: Uuid::nil(),
+            program: 0,
+            worker: Uuid::nil(),
+            started_on: g.today,
+            request_id: None,
+            given_name: "Ana".into(),
+            family_name: "Lee".into(),
+            phone: None,
+            email: None,
+            date_of_birth: None,
+        };
+        let mut plan = g.new_plan(&member, g.today);
+        for _ in 0..6 {
+            plan = g.review(&plan, g.today);
+            assert!((2..=4).contains(&plan.goals.len()), "{}", plan.goals.len());
+            assert!(plan.clone().validate().is_ok());
+        }
+        for due in [time::macros::date!(2026 - 03 - 31), time::macros::date!(2026 - 03 - 15)] {
+            for f in ContactFrequency::ALL {
+                let last = last_contact_for(due, *f);
+                let back = coaching_rules::next_contact_due(last, *f);
+                assert!((back - due).whole_days().abs() <= 3, "{f:?} {due} {last} {back}");
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn coaching_records_agree_and_the_demo_coach_has_a_full_worklist() {
+        use crate::db::entities::staff as staff_entity;
+        use sea_orm::{ConnectionTrait, QueryOrder};
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("demo.db").display());
+        let db = Db::connect(&url).await.expect("connect");
+        db.migrate().await.expect("migrate");
+        let now = OffsetDateTime::from_unix_timestamp(1_795_000_000).expect("time");
+        let summary = generate(&db, 300, 1, now).await.expect("demo");
+        let conn = db.conn();
+        let today = crate::app::local_date(ORG_TIME_ZONE, now);
+
+        let statuses = coaching_status::Entity::find().all(conn).await.expect("statuses");
+        let contacts = coaching_contact::Entity::find()
+            .order_by_asc(coaching_contact::Column::OccurredAt)
+            .all(conn)
+            .await
+            .expect("contacts");
+        let plans = recovery_plan::Entity::find().all(conn).await.expect("plans");
+        let versions = recovery_plan_version::Entity::find().all(conn).await.expect("versions");
+        let saves = recovery_plan_save::Entity::find().all(conn).await.expect("saves");
+        let lapses = lapse::Entity::find().all(conn).await.expect("lapses");
+        assert!(statuses.len() > 250, "{}", statuses.len());
+        let mut last: HashMap<Uuid, OffsetDateTime> = HashMap::new();
+        for c in &contacts {
+            assert!(c.occurred_at <= now && c.created_at <= now && c.updated_at <= now);
+            assert!(c.minutes > 0 && c.minutes <= coaching_rules::MAX_CONTACT_MINUTES);
+            assert!(!c.activities.is_empty());
+            assert_eq!(c.status == "signed", c.signed_at.is_some());
+            let warnings = crate::domain::guardrails::check(&c.note);
+            assert_eq!(c.warnings.is_some(), !warnings.is_empty(), "{}", c.note);
+            last.insert(c.person_id, c.occurred_at);
+        }
+        for s in &statuses {
+            assert_eq!(s.last_contact_at, last.get(&s.person_id).copied());
+            let frequency = ContactFrequency::parse(&s.frequency).expect("frequency");
+            let due = s
+                .last_contact_at
+                .map(|at| coaching_rules::next_contact_due(crate::app::local_date(ORG_TIME_ZONE, at), frequency));
+            assert_eq!(s.contact_due_on, due);
+            if s.monitoring_raised {
+                assert_eq!(frequency, ContactFrequency::Weekly);
+            }
+        }
+        for p in &plans {
+            let mine: Vec<_> = versions.iter().filter(|v| v.plan_id == p.id).collect();
+            let numbers: Vec<i32> = {
+                let mut n: Vec<i32> = mine.iter().map(|v| v.number).collect();
+                n.sort();
+                n
+            };
+            assert_eq!(numbers, (1..=mine.len() as i32).collect::<Vec<_>>());
+            let mut save_versions: Vec<i32> = saves.iter().filter(|s| s.plan_id == p.id).map(|s| s.version).collect();
+            save_versions.sort();
+            assert_eq!(save_versions, (1..=p.version).collect::<Vec<_>>());
+            let content: PlanContent = serde_json::from_str(&p.content).expect("plan content");
+            assert!(content.validate().is_ok());
+            let newest = mine.iter().max_by_key(|v| v.number);
+            assert_eq!(p.last_agreed_on, newest.map(|v| v.agreed_on));
+            match p.status.as_str() {
+                "agreed" => assert_eq!(p.number as usize, mine.len()),
+                "in-review" => assert_eq!(p.number as usize, mine.len() + 1),
+                _ => assert!(mine.is_empty()),
+            }
+            let status = statuses.iter().find(|s| s.person_id == p.person_id).expect("status");
+            assert_eq!(status.plan_id, Some(p.id));
+            assert_eq!(status.plan_review_due_on, p.review_due_on);
+            // Contacts only touch goals of the person's plans.
+            let goal_ids: HashSet<String> = mine
+                .iter()
+                .map(|v| v.content.as_str())
+                .chain([p.content.as_str()])
+                .flat_map(|c| serde_json::from_str::<PlanContent>(c).expect("content").goals)
+                .map(|g| g.id.to_string())
+                .collect();
+            for c in contacts.iter().filter(|c| c.person_id == p.person_id) {
+                for goal in c.goals.split(';').filter(|g| !g.is_empty()) {
+                    assert!(goal_ids.contains(goal), "{goal}");
+                }
+            }
+        }
+        for l in &lapses {
+            match l.reengaged_contact_id {
+                Some(id) => {
+                    let c = contacts.iter().find(|c| c.id == id).expect("re-engagement contact");
+                    assert_eq!(c.lapse_id, Some(l.id));
+                    let day = crate::app::local_date(ORG_TIME_ZONE, c.occurred_at);
+                    assert_eq!(l.days_to_reengage, Some((day - l.lapse_on).whole_days() as i32));
+                }
+                None => {
+                    let s = statuses.iter().find(|s| s.person_id == l.person_id).expect("status");
+                    assert_eq!(s.open_lapse_id, Some(l.id));
+                    assert_eq!(s.open_lapse_on, Some(l.lapse_on));
+                }
+            }
+        }
+
+        // The named coach's worklist has something in every section.
+        let coach = staff_entity::Entity::find()
+            .filter(staff_entity::Column::Email.eq("coach@demo.example"))
+            .one(conn)
+            .await
+            .expect("query")
+            .expect("coach");
+        let actor = crate::access::Actor {
+            staff_id: coach.id,
+            org_id: summary.org_id,
+            display_name: coach.display_name.clone(),
+            email: coach.email.clone(),
+            roles: vec![Role::Coach],
+            supervisee_ids: Vec::new(),
+            program_ids: Vec::new(),
+            ip: None,
+        };
+        let state = crate::app::AppState::new(
+            db.clone(),
+            crate::config::Config::for_database(&url),
+            crate::domain::Clock::fixed(now),
+        );
+        let w = crate::coaching::worklist(&state, &actor, ORG_TIME_ZONE).await.expect("worklist");
+        assert!(w.overdue.len() >= 3, "overdue {}", w.overdue.len());
+        assert!(!w.due_soon.is_empty(), "due soon");
+        assert!(!w.no_contact_30.is_empty(), "no contact in 30 days");
+        assert!(w.plans_due.iter().any(|i| i.plan_overdue()), "a plan past review");
+        assert!(w.plans_due.iter().any(|i| i.plan_status == Some(PlanStatus::InReview)), "a plan in review");
+        assert_eq!(w.open_lapses.len(), 1, "one open lapse");
+        assert!(!w.drafts.is_empty(), "a draft note");
+        assert!(w.open_lapses[0].open_lapse_on.is_some_and(|d| d < today));
+        conn.execute_unprepared("SELECT 1").await.expect("still usable");
+        db.close().await;
     }
 
     #[test]

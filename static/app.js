@@ -99,6 +99,11 @@
     var saved = new URLSearchParams(window.location.search).get("saved");
     if (saved) {
       try { localStorage.removeItem("draft:" + saved); } catch (e) { /* nothing to clear */ }
+      // Drop ?saved= from this history entry: coming back to it later (the back button) must not
+      // clear a newer draft typed since.
+      var url = new URL(window.location.href);
+      url.searchParams.delete("saved");
+      try { window.history.replaceState(window.history.state, "", url.pathname + url.search + url.hash); } catch (e) { /* keep the URL */ }
     }
     document.querySelectorAll("form[data-draft-key]").forEach(function (form) {
       var key = form.getAttribute("data-draft-key");

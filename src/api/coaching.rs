@@ -14,13 +14,13 @@ use crate::db::entities::{
     caseload_transfer, coaching_contact, coaching_status, contact_addendum, enrolment, lapse, mutual_aid_connection,
     natural_support, recovery_plan, recovery_plan_version,
 };
-use crate::domain::codes::{TextCode, UiLanguage};
 use crate::domain::coaching::{
     self as rules, Agreement, AgreementInput, CoachingActivity, ContactFrequency, ContactMode, ContactSetting, Due,
     Fellowship, GoalProgress, LapseInput, LifeDomain, MergeConflict, MutualAidHelp, MutualAidInput, NoteStatus,
     PlanChange, PlanContent, PlanStatus, PlanVersionKind, ProfileInput, RecoveryStage, SupportEngagement, SupportInput,
     SupportRelationship,
 };
+use crate::domain::codes::{TextCode, UiLanguage};
 use crate::domain::guardrails::GuardrailWarning;
 use crate::error::{AppError, AppResult};
 use crate::records;
@@ -539,7 +539,13 @@ pub struct AddendumOut {
 
 impl From<contact_addendum::Model> for AddendumOut {
     fn from(a: contact_addendum::Model) -> Self {
-        AddendumOut { id: a.id, contact_id: a.contact_id, text: a.text, written_by: a.written_by, written_at: a.written_at }
+        AddendumOut {
+            id: a.id,
+            contact_id: a.contact_id,
+            text: a.text,
+            written_by: a.written_by,
+            written_at: a.written_at,
+        }
     }
 }
 
@@ -1170,4 +1176,3 @@ async fn transfer(
     coaching::transfer(&state, &actor, id, body.enrolment_id, body.worker_id, body.reason.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
-

@@ -52,10 +52,7 @@ impl Modify for BearerAuth {
 /// The API routes and the OpenAPI document generated from them.
 pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest(
-            "/api/v1",
-            setup::routes().merge(people::routes()).merge(intake::routes()).merge(coaching::routes()),
-        )
+        .nest("/api/v1", setup::routes().merge(people::routes()).merge(intake::routes()).merge(coaching::routes()))
         .split_for_parts()
 }
 

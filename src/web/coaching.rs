@@ -176,7 +176,10 @@ impl PersonPage {
         self.status.as_ref().and_then(|s| s.open_lapse_on)
     }
     pub fn stage_options(&self) -> Vec<(&'static str, String, bool)> {
-        code_options::<RecoveryStage>(&self.shell.tr, self.status.as_ref().and_then(|s| s.stage.as_deref()).unwrap_or(""))
+        code_options::<RecoveryStage>(
+            &self.shell.tr,
+            self.status.as_ref().and_then(|s| s.stage.as_deref()).unwrap_or(""),
+        )
     }
     pub fn frequency_options(&self) -> Vec<(&'static str, String, bool)> {
         code_options::<ContactFrequency>(
@@ -238,7 +241,11 @@ pub struct ProfileForm {
     input: ProfileInput,
 }
 
-pub async fn save_profile(ctx: Ctx, Path(id): Path<Uuid>, CsrfForm(form): CsrfForm<Vec<(String, String)>>) -> AppResult<Response> {
+pub async fn save_profile(
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    CsrfForm(form): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
     let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let parsed = ProfileForm {
         version: get("version").and_then(|v| v.parse().ok()).unwrap_or(0),
@@ -256,7 +263,11 @@ pub async fn save_profile(ctx: Ctx, Path(id): Path<Uuid>, CsrfForm(form): CsrfFo
     back_with(&ctx, id, "frequency", result, "coaching-profile-saved").await
 }
 
-pub async fn record_lapse(ctx: Ctx, Path(id): Path<Uuid>, CsrfForm(form): CsrfForm<Vec<(String, String)>>) -> AppResult<Response> {
+pub async fn record_lapse(
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    CsrfForm(form): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
     let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let input = LapseInput {
         lapse_on: get("lapse_on").unwrap_or_default(),
@@ -284,7 +295,11 @@ fn mutual_aid_input(form: &[(String, String)]) -> (i32, MutualAidInput) {
     )
 }
 
-pub async fn add_mutual_aid(ctx: Ctx, Path(id): Path<Uuid>, CsrfForm(form): CsrfForm<Vec<(String, String)>>) -> AppResult<Response> {
+pub async fn add_mutual_aid(
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    CsrfForm(form): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
     let (_, input) = mutual_aid_input(&form);
     let result = coaching::save_mutual_aid(&ctx.state, &ctx.actor, id, None, 0, &input).await.map(|_| ());
     back_with(&ctx, id, "mutual-aid", result, "coaching-mutual-aid-saved").await
@@ -315,7 +330,11 @@ fn support_input(form: &[(String, String)]) -> (i32, SupportInput) {
     )
 }
 
-pub async fn add_support(ctx: Ctx, Path(id): Path<Uuid>, CsrfForm(form): CsrfForm<Vec<(String, String)>>) -> AppResult<Response> {
+pub async fn add_support(
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    CsrfForm(form): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
     let (_, input) = support_input(&form);
     let result = coaching::save_support(&ctx.state, &ctx.actor, id, None, 0, &input).await.map(|_| ());
     back_with(&ctx, id, "supports", result, "coaching-support-saved").await
@@ -476,12 +495,17 @@ async fn after_log(ctx: &Ctx, logged: coaching::Logged, draft_key: &str) -> AppR
     }
 }
 
-pub async fn log_contact(ctx: Ctx, Path(id): Path<Uuid>, CsrfForm(form): CsrfForm<Vec<(String, String)>>) -> AppResult<Response> {
+pub async fn log_contact(
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    CsrfForm(form): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
     let (input, values, _) = contact_input(&form);
     match coaching::log_contact(&ctx.state, &ctx.actor, id, &input).await {
         Ok(logged) => after_log(&ctx, logged, &format!("contact-new-{id}")).await,
         Err(AppError::Invalid(errors)) => {
-            let page = contact_form(&ctx, id, values, input.fields.activities, input.fields.goals, &errors, None).await?;
+            let page =
+                contact_form(&ctx, id, values, input.fields.activities, input.fields.goals, &errors, None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(other) => Err(other),
@@ -544,7 +568,8 @@ pub async fn contact_page(ctx: Ctx, Path(id): Path<Uuid>) -> AppResult<ContactPa
         .map(|s| (s.id, s.display_name))
         .collect();
     let plan = crate::db::coaching::open_plan(ctx.state.db.conn(), ctx.actor.org_id, opened.person.id).await?;
-    let goals = plan.and_then(|p| serde_json::from_str::<PlanContent>(&p.content).ok()).map(|c| c.goals).unwrap_or_default();
+    let goals =
+        plan.and_then(|p| serde_json::from_str::<PlanContent>(&p.content).ok()).map(|c| c.goals).unwrap_or_default();
     Ok(ContactPage {
         shell: ctx.shell().await?,
         is_author: view.contact.worker_id == ctx.actor.staff_id,
@@ -583,7 +608,11 @@ pub async fn edit_contact(ctx: Ctx, Path(id): Path<Uuid>) -> AppResult<Response>
     Ok(page.into_response())
 }
 
-pub async fn update_contact(ctx: Ctx, Path(id): Path<Uuid>, CsrfForm(form): CsrfForm<Vec<(String, String)>>) -> AppResult<Response> {
+pub async fn update_contact(
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    CsrfForm(form): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
     let (input, values, version) = contact_input(&form);
     match coaching::update_draft(&ctx.state, &ctx.actor, id, version, &input).await {
         Ok(logged) => after_log(&ctx, logged, &format!("contact-{id}")).await,
@@ -614,7 +643,11 @@ pub struct VersionForm {
     version: i32,
 }
 
-pub async fn sign_contact(ctx: Ctx, Path(id): Path<Uuid>, CsrfForm(form): CsrfForm<VersionForm>) -> AppResult<Response> {
+pub async fn sign_contact(
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    CsrfForm(form): CsrfForm<VersionForm>,
+) -> AppResult<Response> {
     match coaching::sign_contact(&ctx.state, &ctx.actor, id, form.version).await {
         Ok(_) => ctx.flash("success", "contact-signed").await?,
         Err(AppError::Invalid(e)) => super::shell::push_flash(&ctx.session, "error", flash_errors(&ctx, &e)).await?,
@@ -630,7 +663,11 @@ pub struct AddendumForm {
     text: String,
 }
 
-pub async fn add_addendum(ctx: Ctx, Path(id): Path<Uuid>, CsrfForm(form): CsrfForm<AddendumForm>) -> AppResult<Response> {
+pub async fn add_addendum(
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    CsrfForm(form): CsrfForm<AddendumForm>,
+) -> AppResult<Response> {
     match coaching::add_addendum(&ctx.state, &ctx.actor, id, &form.text).await {
         Ok(_) => ctx.flash("success", "contact-addendum-added").await?,
         Err(AppError::Invalid(e)) => super::shell::push_flash(&ctx.session, "error", flash_errors(&ctx, &e)).await?,
@@ -693,7 +730,12 @@ impl PlanForm {
             .iter()
             .map(|n| {
                 let entry = self.content.unmet_needs.iter().find(|e| e.need == *n);
-                (n.code(), self.shell.t(&n.message_id()), entry.is_some(), entry.map(|e| e.note.clone()).unwrap_or_default())
+                (
+                    n.code(),
+                    self.shell.t(&n.message_id()),
+                    entry.is_some(),
+                    entry.map(|e| e.note.clone()).unwrap_or_default(),
+                )
             })
             .collect()
     }
@@ -823,7 +865,11 @@ pub async fn new_plan(ctx: Ctx, Path(id): Path<Uuid>) -> AppResult<Response> {
         .into_response())
 }
 
-pub async fn create_plan(ctx: Ctx, Path(id): Path<Uuid>, CsrfForm(form): CsrfForm<Vec<(String, String)>>) -> AppResult<Response> {
+pub async fn create_plan(
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    CsrfForm(form): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
     let content = plan_from_form(&form);
     let family = form.iter().any(|(n, _)| n == "family");
     let new = coaching::NewPlan { family, program_id: None, content: content.clone() };
@@ -946,12 +992,26 @@ pub async fn edit_plan(ctx: Ctx, Path(id): Path<Uuid>) -> AppResult<Response> {
     if view.plan.status == "agreed" {
         content = crate::domain::coaching::start_review(&content);
     }
-    Ok(plan_form(&ctx, view.opened.person, action, content, view.plan.family, false, view.plan.version, &FieldErrors::new(), vec![])
-        .await?
-        .into_response())
+    Ok(plan_form(
+        &ctx,
+        view.opened.person,
+        action,
+        content,
+        view.plan.family,
+        false,
+        view.plan.version,
+        &FieldErrors::new(),
+        vec![],
+    )
+    .await?
+    .into_response())
 }
 
-pub async fn save_plan(ctx: Ctx, Path(id): Path<Uuid>, CsrfForm(form): CsrfForm<Vec<(String, String)>>) -> AppResult<Response> {
+pub async fn save_plan(
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    CsrfForm(form): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
     let content = plan_from_form(&form);
     let base: i32 = form.iter().find(|(n, _)| n == "base_version").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
     let action = format!("/plans/{id}/edit");
@@ -962,13 +1022,25 @@ pub async fn save_plan(ctx: Ctx, Path(id): Path<Uuid>, CsrfForm(form): CsrfForm<
         }
         Ok(PlanSave::Conflict { merged, conflicts, version }) => {
             let view = coaching::plan(&ctx.state, &ctx.actor, id).await?;
-            let page = plan_form(&ctx, view.opened.person, action, merged, view.plan.family, false, version, &FieldErrors::new(), conflicts)
-                .await?;
+            let page = plan_form(
+                &ctx,
+                view.opened.person,
+                action,
+                merged,
+                view.plan.family,
+                false,
+                version,
+                &FieldErrors::new(),
+                conflicts,
+            )
+            .await?;
             Ok((StatusCode::CONFLICT, page).into_response())
         }
         Err(AppError::Invalid(errors)) => {
             let view = coaching::plan(&ctx.state, &ctx.actor, id).await?;
-            let page = plan_form(&ctx, view.opened.person, action, content, view.plan.family, false, base, &errors, vec![]).await?;
+            let page =
+                plan_form(&ctx, view.opened.person, action, content, view.plan.family, false, base, &errors, vec![])
+                    .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(other) => Err(other),
@@ -984,7 +1056,11 @@ pub struct AgreementForm {
     discharge: Option<String>,
 }
 
-pub async fn agree_plan(ctx: Ctx, Path(id): Path<Uuid>, CsrfForm(form): CsrfForm<AgreementForm>) -> AppResult<Response> {
+pub async fn agree_plan(
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    CsrfForm(form): CsrfForm<AgreementForm>,
+) -> AppResult<Response> {
     let discharge = form.discharge.is_some();
     match coaching::agree_plan(&ctx.state, &ctx.actor, id, form.version, &form.input, discharge).await {
         Ok(_) => {
@@ -1037,13 +1113,21 @@ pub async fn plan_changes(ctx: Ctx, Path(id): Path<Uuid>, Query(q): Query<Change
     let view = coaching::plan(&ctx.state, &ctx.actor, id).await?;
     let last = view.versions.last().map(|v| v.number).unwrap_or(0);
     let to = q.to.unwrap_or(if view.plan.status == "agreed" || view.plan.status == "closed" { last } else { 0 });
-    let from = q.from.unwrap_or_else(|| {
-        view.versions.iter().rev().map(|v| v.number).find(|n| to == 0 || *n < to).unwrap_or(0)
-    });
+    let from = q
+        .from
+        .unwrap_or_else(|| view.versions.iter().rev().map(|v| v.number).find(|n| to == 0 || *n < to).unwrap_or(0));
     let (view, changes) = coaching::plan_diff(&ctx.state, &ctx.actor, id, from, to).await?;
     let mut numbers: Vec<i32> = view.versions.iter().map(|v| v.number).collect();
     numbers.push(0);
-    Ok(PlanChanges { shell: ctx.shell().await?, person: view.opened.person, plan: view.plan, from, to, numbers, changes })
+    Ok(PlanChanges {
+        shell: ctx.shell().await?,
+        person: view.opened.person,
+        plan: view.plan,
+        from,
+        to,
+        numbers,
+        changes,
+    })
 }
 
 #[derive(Template, WebTemplate)]
@@ -1105,9 +1189,14 @@ impl TimelinePage {
     }
 }
 
-pub async fn timeline(ctx: Ctx, Path(id): Path<Uuid>, axum::extract::RawQuery(raw): axum::extract::RawQuery) -> AppResult<TimelinePage> {
+pub async fn timeline(
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+) -> AppResult<TimelinePage> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).unwrap_or_default();
-    let wanted: Vec<EventKind> = pairs.iter().filter(|(k, _)| k == "kind").filter_map(|(_, v)| EventKind::parse(v)).collect();
+    let wanted: Vec<EventKind> =
+        pairs.iter().filter(|(k, _)| k == "kind").filter_map(|(_, v)| EventKind::parse(v)).collect();
     let (opened, events) = coaching::timeline(&ctx.state, &ctx.actor, id, &wanted).await?;
     Ok(TimelinePage {
         shell: ctx.shell().await?,
@@ -1150,7 +1239,11 @@ impl CaseloadPage {
         format_local(&self.zone, *at.borrow())
     }
     pub fn flags(&self, i: &CaseloadItem) -> String {
-        i.risk_flags.iter().map(|f| code_label::<crate::domain::codes::SafetyFlag>(&self.shell.tr, f)).collect::<Vec<_>>().join(", ")
+        i.risk_flags
+            .iter()
+            .map(|f| code_label::<crate::domain::codes::SafetyFlag>(&self.shell.tr, f))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
     pub fn drafts(&self) -> Vec<(coaching_contact::Model, String)> {
         self.worklist.as_ref().map(|w| w.drafts.clone()).unwrap_or_default()
@@ -1173,8 +1266,12 @@ async fn caseload_page(ctx: &Ctx, worker_id: Uuid) -> AppResult<CaseloadPage> {
     if own {
         let drafts =
             crate::db::coaching::draft_contacts(ctx.state.db.conn(), ctx.actor.org_id, &[ctx.actor.staff_id]).await?;
-        let names = crate::db::intake::person_names(&ctx.state.db, ctx.actor.org_id, drafts.iter().map(|d| d.person_id).collect())
-            .await?;
+        let names = crate::db::intake::person_names(
+            &ctx.state.db,
+            ctx.actor.org_id,
+            drafts.iter().map(|d| d.person_id).collect(),
+        )
+        .await?;
         worklist.drafts = drafts
             .into_iter()
             .map(|d| {
@@ -1183,7 +1280,14 @@ async fn caseload_page(ctx: &Ctx, worker_id: Uuid) -> AppResult<CaseloadPage> {
             })
             .collect();
     }
-    Ok(CaseloadPage { shell: ctx.shell().await?, worker: c.worker, own, items: c.items, worklist: Some(worklist), zone: tz })
+    Ok(CaseloadPage {
+        shell: ctx.shell().await?,
+        worker: c.worker,
+        own,
+        items: c.items,
+        worklist: Some(worklist),
+        zone: tz,
+    })
 }
 
 #[derive(Template, WebTemplate)]

@@ -57,7 +57,8 @@ async fn a_plan_is_written_agreed_reviewed_and_compared() {
     page.assert_status(StatusCode::OK).assert_contains("A place of my own by spring");
     // A signature needs the name the person signed with.
     let version = value_of(&page.body, "version");
-    let refused = coach.post(&format!("/plans/{plan}/agreement"), &[("agreement", "signature"), ("version", &version)]).await;
+    let refused =
+        coach.post(&format!("/plans/{plan}/agreement"), &[("agreement", "signature"), ("version", &version)]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     let agreed = coach
         .post(
@@ -92,7 +93,10 @@ async fn a_plan_is_written_agreed_reviewed_and_compared() {
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let changes = coach.get(&format!("/plans/{plan}/changes?from=1&to=0")).await;
-    changes.assert_status(StatusCode::OK).assert_contains("Stubborn in a good way, and funny").assert_contains("in-progress");
+    changes
+        .assert_status(StatusCode::OK)
+        .assert_contains("Stubborn in a good way, and funny")
+        .assert_contains("in-progress");
     coach.get(&format!("/plans/{plan}?version=1")).await.assert_lacks("and funny");
     let actions = app.audit_actions().await;
     for action in ["person.plan.start", "person.plan.agree", "person.plan.save"] {
@@ -111,7 +115,8 @@ async fn two_coaches_editing_a_plan_keep_each_others_work() {
     let goal_id = value_of(&form.body, "goal_0_id");
     let goal = |words: &'static str| vec![("goal_0_domain", "housing"), ("goal_0_words", words)];
     // First save: barriers.
-    let mut first = vec![("base_version", base.as_str()), ("goal_0_id", goal_id.as_str()), ("strengths", "Stubborn in a good way")];
+    let mut first =
+        vec![("base_version", base.as_str()), ("goal_0_id", goal_id.as_str()), ("strengths", "Stubborn in a good way")];
     first.extend(goal("A place of my own by spring"));
     first.push(("barriers", "No ID yet"));
     first.push(("why_came", "I want my life back"));
@@ -125,7 +130,8 @@ async fn two_coaches_editing_a_plan_keep_each_others_work() {
     let page = coach.get(&format!("/plans/{plan}")).await;
     page.assert_contains("No ID yet").assert_contains("Patient");
     // A third edit from the same old base that also changes the barriers is shown as a conflict.
-    let mut third = vec![("base_version", base.as_str()), ("goal_0_id", goal_id.as_str()), ("strengths", "Stubborn in a good way")];
+    let mut third =
+        vec![("base_version", base.as_str()), ("goal_0_id", goal_id.as_str()), ("strengths", "Stubborn in a good way")];
     third.extend(goal("A place of my own by spring"));
     third.push(("barriers", "Transport"));
     third.push(("why_came", "I want my life back"));
@@ -194,7 +200,6 @@ async fn a_contact_is_logged_signed_and_corrected_only_by_addenda() {
     coaching.assert_contains(&next.to_string());
 }
 
-
 #[tokio::test]
 async fn a_note_that_reads_like_clinical_work_gets_a_kind_warning_and_is_kept() {
     let app = TestApp::spawn().await;
@@ -227,9 +232,8 @@ async fn a_return_to_use_raises_frequency_and_reengagement_is_timed() {
     let person = new_person(&mut coach, "Lapsia").await;
     coach.get(&format!("/people/{person}/coaching")).await;
     let yesterday = (app.now().date() - time::Duration::days(2)).to_string();
-    let recorded = coach
-        .post(&format!("/people/{person}/lapses"), &[("lapse_on", &yesterday), ("raise_frequency", "on")])
-        .await;
+    let recorded =
+        coach.post(&format!("/people/{person}/lapses"), &[("lapse_on", &yesterday), ("raise_frequency", "on")]).await;
     assert_eq!(recorded.status, StatusCode::SEE_OTHER);
     let page = coach.get(&format!("/people/{person}/coaching")).await;
     page.assert_contains("tag-warning");

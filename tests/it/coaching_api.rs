@@ -82,7 +82,10 @@ async fn a_plan_is_merged_agreed_reviewed_and_compared() {
         .await;
     created.assert_status(StatusCode::CREATED);
     let plan = created.json();
-    assert_eq!((plan["status"].as_str(), plan["number"].as_i64(), plan["version"].as_i64()), (Some("draft"), Some(1), Some(1)));
+    assert_eq!(
+        (plan["status"].as_str(), plan["number"].as_i64(), plan["version"].as_i64()),
+        (Some("draft"), Some(1), Some(1))
+    );
     assert!(plan["content"]["goals"][0]["id"].is_string(), "a new goal is given an id");
     let id = plan["id"].as_str().unwrap().to_string();
     let path = format!("/api/v1/plans/{id}");
@@ -100,13 +103,19 @@ async fn a_plan_is_merged_agreed_reviewed_and_compared() {
     merged.assert_status(StatusCode::OK);
     let merged = merged.json();
     assert_eq!(merged["version"], 3);
-    assert_eq!((merged["content"]["strengths"].as_str(), merged["content"]["barriers"].as_str()), (Some("Kind, patient"), Some("No ID")));
+    assert_eq!(
+        (merged["content"]["strengths"].as_str(), merged["content"]["barriers"].as_str()),
+        (Some("Kind, patient"), Some("No ID"))
+    );
 
     // Both change the same field from version 3: 409 with the merge and both texts; nothing saved.
     let v3 = merged["content"].clone();
     let mut theirs = v3.clone();
     theirs["strengths"] = json!("Kind, funny");
-    coach.api(Method::PUT, &path, &token, Some(json!({ "version": 3, "content": theirs }))).await.assert_status(StatusCode::OK);
+    coach
+        .api(Method::PUT, &path, &token, Some(json!({ "version": 3, "content": theirs })))
+        .await
+        .assert_status(StatusCode::OK);
     let mut mine = v3.clone();
     mine["strengths"] = json!("Generous");
     let clash = coach.api(Method::PUT, &path, &token, Some(json!({ "version": 3, "content": mine }))).await;
@@ -131,7 +140,8 @@ async fn a_plan_is_merged_agreed_reviewed_and_compared() {
 
     // Agreement: a signature needs the name signed; a stale version is a conflict.
     let agreement = format!("{path}/agreement");
-    let unsigned = coach.api(Method::POST, &agreement, &token, Some(json!({ "agreement": "signature", "version": 4 }))).await;
+    let unsigned =
+        coach.api(Method::POST, &agreement, &token, Some(json!({ "agreement": "signature", "version": 4 }))).await;
     unsigned.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(has_error(&unsigned.json(), "signed_name", "error-signature-name"));
     let signature = json!({ "agreement": "signature", "signed_name": "Marlow C.", "version": 3 });
@@ -150,7 +160,10 @@ async fn a_plan_is_merged_agreed_reviewed_and_compared() {
         (versions[0]["number"].as_i64(), versions[0]["kind"].as_str(), versions[0]["agreement"].as_str()),
         (Some(1), Some("initial"), Some("signature"))
     );
-    assert_eq!((versions[0]["agreed_on"].as_str(), versions[0]["review_due_on"].as_str()), (Some("2026-11-18"), Some("2027-02-16")));
+    assert_eq!(
+        (versions[0]["agreed_on"].as_str(), versions[0]["review_due_on"].as_str()),
+        (Some("2026-11-18"), Some("2027-02-16"))
+    );
     assert_eq!(versions[0]["content"]["strengths"], "Kind, funny");
     let status = coach.api(Method::GET, &format!("/api/v1/people/{person}/coaching"), &token, None).await.json();
     assert_eq!(status["plan_review_due_on"], "2027-02-16");
@@ -175,7 +188,15 @@ async fn a_plan_is_merged_agreed_reviewed_and_compared() {
     let goal_change = &diff.json()[1];
     assert_eq!(goal_change["goal"], "A place of my own");
     assert!(goal_change["after"].as_str().unwrap().contains("in-progress"));
-    assert!(coach.api(Method::GET, &format!("{path}/diff?from=0&to=0"), &token, None).await.json().as_array().unwrap().is_empty());
+    assert!(
+        coach
+            .api(Method::GET, &format!("{path}/diff?from=0&to=0"), &token, None)
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     coach.api(Method::GET, &format!("{path}/diff?from=7"), &token, None).await.assert_status(StatusCode::NOT_FOUND);
 
     // Agreeing to the review makes version 2; the diff between agreed versions matches.
@@ -234,7 +255,12 @@ async fn contacts_are_checked_drafted_signed_and_corrected() {
     refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refused.json()["errors"][0]["code"], "error-note-signed");
     let addendum = coach
-        .api(Method::POST, &format!("{signed_path}/addenda"), &token, Some(json!({ "text": "It was the county office." })))
+        .api(
+            Method::POST,
+            &format!("{signed_path}/addenda"),
+            &token,
+            Some(json!({ "text": "It was the county office." })),
+        )
         .await;
     addendum.assert_status(StatusCode::CREATED);
     let fetched = coach.api(Method::GET, &signed_path, &token, None).await;
@@ -249,7 +275,8 @@ async fn contacts_are_checked_drafted_signed_and_corrected() {
     let draft = draft.json();
     assert_eq!(draft["status"], "draft");
     let draft_path = format!("/api/v1/contacts/{}", draft["id"].as_str().unwrap());
-    let refused = coach.api(Method::POST, &format!("{draft_path}/addenda"), &token, Some(json!({ "text": "More" }))).await;
+    let refused =
+        coach.api(Method::POST, &format!("{draft_path}/addenda"), &token, Some(json!({ "text": "More" }))).await;
     refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refused.json()["errors"][0]["code"], "error-addendum-draft");
     let mut edit = contact("Phone call about the week and the job fair.");
@@ -263,22 +290,32 @@ async fn contacts_are_checked_drafted_signed_and_corrected() {
     let edited = coach.api(Method::PUT, &draft_path, &token, Some(edit.clone())).await;
     edited.assert_status(StatusCode::OK);
     let edited = edited.json();
-    assert_eq!((edited["version"].as_i64(), edited["minutes"].as_i64(), edited["mode"].as_str()), (Some(2), Some(20), Some("phone")));
+    assert_eq!(
+        (edited["version"].as_i64(), edited["minutes"].as_i64(), edited["mode"].as_str()),
+        (Some(2), Some(20), Some("phone"))
+    );
     coach.api(Method::PUT, &draft_path, &token, Some(edit)).await.assert_status(StatusCode::CONFLICT);
-    let signed_now = coach.api(Method::POST, &format!("{draft_path}/sign"), &token, Some(json!({ "version": 2 }))).await;
+    let signed_now =
+        coach.api(Method::POST, &format!("{draft_path}/sign"), &token, Some(json!({ "version": 2 }))).await;
     signed_now.assert_status(StatusCode::OK);
-    assert_eq!((signed_now.json()["status"].as_str(), signed_now.json()["version"].as_i64()), (Some("signed"), Some(3)));
+    assert_eq!(
+        (signed_now.json()["status"].as_str(), signed_now.json()["version"].as_i64()),
+        (Some("signed"), Some(3))
+    );
     let again = coach.api(Method::POST, &format!("{draft_path}/sign"), &token, Some(json!({ "version": 3 }))).await;
     again.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(again.json()["errors"][0]["code"], "error-note-signed");
 
     // Guardrails: a warning comes back, is stored, and never blocks the note.
-    let diagnosing = coach.api(Method::POST, &contacts, &token, Some(contact("I diagnosed him with depression."))).await;
+    let diagnosing =
+        coach.api(Method::POST, &contacts, &token, Some(contact("I diagnosed him with depression."))).await;
     diagnosing.assert_status(StatusCode::CREATED);
     let diagnosing = diagnosing.json();
-    let kinds: Vec<&str> = diagnosing["warnings"].as_array().unwrap().iter().map(|w| w["kind"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> =
+        diagnosing["warnings"].as_array().unwrap().iter().map(|w| w["kind"].as_str().unwrap()).collect();
     assert!(kinds.contains(&"diagnosing"), "{diagnosing}");
-    let stored = coach.api(Method::GET, &format!("/api/v1/contacts/{}", diagnosing["id"].as_str().unwrap()), &token, None).await;
+    let stored =
+        coach.api(Method::GET, &format!("/api/v1/contacts/{}", diagnosing["id"].as_str().unwrap()), &token, None).await;
     assert_eq!(stored.json()["warnings"], diagnosing["warnings"]);
     assert!(stored.json()["warnings"][0]["phrase"].as_str().unwrap().to_lowercase().contains("diagnos"));
 
@@ -337,7 +374,8 @@ async fn a_lapse_and_the_contact_that_reengages() {
     assert!(has_error(&future.json(), "lapse_on", "error-date-in-future"));
     let mut reengage = contact("Met after the weekend.");
     reengage["reengagement"] = json!(true);
-    let no_lapse = coach.api(Method::POST, &format!("/api/v1/people/{person}/contacts"), &token, Some(reengage.clone())).await;
+    let no_lapse =
+        coach.api(Method::POST, &format!("/api/v1/people/{person}/contacts"), &token, Some(reengage.clone())).await;
     no_lapse.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(has_error(&no_lapse.json(), "reengagement", "error-no-open-lapse"));
 
@@ -347,7 +385,10 @@ async fn a_lapse_and_the_contact_that_reengages() {
     lapse.assert_status(StatusCode::CREATED);
     let lapse = lapse.json();
     let status = coach.api(Method::GET, &coaching, &token, None).await.json();
-    assert_eq!((status["open_lapse_on"].as_str(), status["open_lapse_id"].as_str()), (Some("2026-11-15"), lapse["id"].as_str()));
+    assert_eq!(
+        (status["open_lapse_on"].as_str(), status["open_lapse_id"].as_str()),
+        (Some("2026-11-15"), lapse["id"].as_str())
+    );
     assert_eq!((status["frequency"].as_str(), status["stage"].as_str()), (Some("weekly"), Some("after-return-to-use")));
 
     let logged = coach.api(Method::POST, &format!("/api/v1/people/{person}/contacts"), &token, Some(reengage)).await;
@@ -359,7 +400,10 @@ async fn a_lapse_and_the_contact_that_reengages() {
     assert_eq!(listed[0]["reengaged_contact_id"], logged["id"]);
     let status = coach.api(Method::GET, &coaching, &token, None).await.json();
     assert!(status["open_lapse_on"].is_null());
-    assert_eq!((status["last_contact_on"].as_str(), status["contact_due_on"].as_str()), (Some("2026-11-18"), Some("2026-11-25")));
+    assert_eq!(
+        (status["last_contact_on"].as_str(), status["contact_due_on"].as_str()),
+        (Some("2026-11-18"), Some("2026-11-25"))
+    );
     assert_eq!(status["contact"], json!({ "soon": 7 }));
 }
 
@@ -383,7 +427,10 @@ async fn the_profile_mutual_aid_and_supports_take_versions() {
     let saved = coach.api(Method::PUT, &profile, &token, Some(weekly.clone())).await;
     saved.assert_status(StatusCode::OK);
     let saved = saved.json();
-    assert_eq!((saved["version"].as_i64(), saved["frequency"].as_str(), saved["stage"].as_str()), (Some(1), Some("weekly"), Some("early")));
+    assert_eq!(
+        (saved["version"].as_i64(), saved["frequency"].as_str(), saved["stage"].as_str()),
+        (Some(1), Some("weekly"), Some("early"))
+    );
     assert_eq!(saved["contact_due_on"], "2026-11-25");
     coach.api(Method::PUT, &profile, &token, Some(weekly)).await.assert_status(StatusCode::CONFLICT);
 
@@ -412,7 +459,8 @@ async fn the_profile_mutual_aid_and_supports_take_versions() {
     assert_eq!(coach.api(Method::GET, &mutual_aid, &token, None).await.json().as_array().unwrap().len(), 1);
 
     let supports = format!("/api/v1/people/{person}/supports");
-    let support = json!({ "name": "Robin", "relationship": "sponsor", "engagement": "engaged", "consent_to_contact": true });
+    let support =
+        json!({ "name": "Robin", "relationship": "sponsor", "engagement": "engaged", "consent_to_contact": true });
     let added = coach.api(Method::POST, &supports, &token, Some(support)).await;
     added.assert_status(StatusCode::CREATED);
     let added = added.json();
@@ -421,7 +469,10 @@ async fn the_profile_mutual_aid_and_supports_take_versions() {
     let change = json!({ "name": "Robin", "relationship": "sponsor", "engagement": "re-engaged", "version": 1 });
     let changed = coach.api(Method::PUT, &one, &token, Some(change)).await;
     changed.assert_status(StatusCode::OK);
-    assert_eq!((changed.json()["engagement"].as_str(), changed.json()["consent_on"].as_str()), (Some("re-engaged"), None));
+    assert_eq!(
+        (changed.json()["engagement"].as_str(), changed.json()["consent_on"].as_str()),
+        (Some("re-engaged"), None)
+    );
     assert_eq!(coach.api(Method::GET, &supports, &token, None).await.json()[0]["version"], 2);
 }
 
@@ -450,7 +501,8 @@ async fn the_worklist_shows_people_never_contacted() {
     assert_eq!(item["contact"], json!({ "overdue": 5 }));
 
     // A draft note is listed until it is signed.
-    let draft = coach.api(Method::POST, &format!("/api/v1/people/{person}/contacts"), &token, Some(contact("Call."))).await;
+    let draft =
+        coach.api(Method::POST, &format!("/api/v1/people/{person}/contacts"), &token, Some(contact("Call."))).await;
     draft.assert_status(StatusCode::CREATED);
     let worklist = coach.api(Method::GET, "/api/v1/worklist", &token, None).await.json();
     let drafts = worklist["drafts"].as_array().unwrap();
@@ -529,11 +581,11 @@ async fn every_move_between_workers_is_kept() {
     let app = TestApp::spawn().await;
     let (mut coach, token) = api_user(&app, "coach@demo.example").await;
     let person = new_person(&mut coach, &token, "Tamsin").await;
-    let enrolment = coach.api(Method::GET, &format!("/api/v1/people/{person}"), &token, None).await.json()["enrolments"][0]
-        ["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let enrolment =
+        coach.api(Method::GET, &format!("/api/v1/people/{person}"), &token, None).await.json()["enrolments"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
     let coach_id = staff_id(&app, "coach@demo.example").await;
     let referral = staff_id(&app, "referral@demo.example").await;
     let facilitator = staff_id(&app, "facilitator@demo.example").await;
@@ -551,7 +603,10 @@ async fn every_move_between_workers_is_kept() {
         .api(Method::POST, &transfers, &supervisor_token, Some(body(&referral, Some("Closer to home"))))
         .await
         .assert_status(StatusCode::NO_CONTENT);
-    coach.api(Method::GET, &format!("/api/v1/people/{person}/coaching"), &token, None).await.assert_status(StatusCode::FORBIDDEN);
+    coach
+        .api(Method::GET, &format!("/api/v1/people/{person}/coaching"), &token, None)
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
 
     // The page's "change worker" form goes through the same transfer.
     app.advance(60);
