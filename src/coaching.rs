@@ -506,7 +506,12 @@ pub async fn log_contact(state: &AppState, actor: &Actor, person_id: Uuid, input
     let goals = plan_goal_ids(state, actor.org_id, person_id).await?;
     let (occurred_at, fields) = parse_contact(input, &tz, now, &goals)?;
     let warnings = guardrails::check(&fields.note);
-    let mut status = status_or_new(state, actor.org_id, person_id).await?;
+    // Read the person's status inside the write transaction, so a contact logged at the same
+    // moment by someone else is seen rather than turned into a conflict.
+    let txn = state.db.begin_write().await?;
+    let mut status = db::coaching::status(&*txn, actor.org_id, person_id)
+        .await?
+        .unwrap_or_else(|| db::coaching::new_status(actor.org_id, person_id, now));
     let expected = status.version;
     let program_id = opened
         .enrolments
@@ -563,7 +568,6 @@ pub async fn log_contact(state: &AppState, actor: &Actor, person_id: Uuid, input
         status.open_lapse_on = None;
     }
     status.updated_at = now;
-    let txn = state.db.begin_write().await?;
     db::coaching::insert_contact(&txn, contact.clone()).await?;
     if let Some((lapse_id, days)) = reengaged {
         db::coaching::mark_reengaged(&txn, actor.org_id, lapse_id, contact.id, occurred_at, days as i32).await?;
@@ -753,7 +757,10 @@ pub async fn record_lapse(
     let tz = org_tz(state, actor.org_id).await?;
     let l = input.validate(today(state, &tz))?;
     let now = state.clock.now();
-    let mut status = status_or_new(state, actor.org_id, person_id).await?;
+    let txn = state.db.begin_write().await?;
+    let mut status = db::coaching::status(&*txn, actor.org_id, person_id)
+        .await?
+        .unwrap_or_else(|| db::coaching::new_status(actor.org_id, person_id, now));
     let expected = status.version;
     let lapse = lapse::Model {
         id: Uuid::new_v4(),
@@ -777,7 +784,6 @@ pub async fn record_lapse(
         refresh_due(&mut status, &tz);
     }
     status.updated_at = now;
-    let txn = state.db.begin_write().await?;
     db::coaching::insert_lapse(&txn, lapse.clone()).await?;
     db::coaching::save_status(&txn, status, Some(expected)).await?;
     let entry = actor_entry(actor, "person.lapse")

@@ -333,6 +333,7 @@ pub async fn generate(db: &Db, people: usize, seed: u64, now: OffsetDateTime) ->
     if let Some(existing) = db::staff::by_email(db, DEMO_SIGN_INS[0].1).await? {
         return Ok(DemoSummary { org_id: existing.org_id, people: 0, staff: 0, created: false });
     }
+    let started = std::time::Instant::now();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     // Intake records draw from a stream of their own, so a seed gives the same people with or without them.
     let mut intake_rng = ChaCha8Rng::seed_from_u64(seed);
@@ -348,6 +349,7 @@ pub async fn generate(db: &Db, people: usize, seed: u64, now: OffsetDateTime) ->
     let members =
         insert_people(&txn, &mut rng, &mut intake_rng, org_id, &programs, &team.workers, people, today, now).await?;
     let monitored = insert_intake(&txn, intake_rng, org_id, &programs, &team, &members, now).await?;
+    eprintln!("TIMING before coaching {:?}", started.elapsed());
     // Coaching records draw from a third stream, so adding them left everything above unchanged.
     let mut coaching_rng = ChaCha8Rng::seed_from_u64(seed);
     coaching_rng.set_stream(2);
@@ -355,8 +357,12 @@ pub async fn generate(db: &Db, people: usize, seed: u64, now: OffsetDateTime) ->
     let entry =
         crate::audit::Entry::new(org_id, "demo.generate").detail(serde_json::json!({ "people": people, "seed": seed }));
     db::audit::append(&txn, entry, now).await?;
+    let t = std::time::Instant::now();
     txn.commit().await?;
+    eprintln!("TIMING commit {:?}", t.elapsed());
+    let t = std::time::Instant::now();
     db.after_bulk_load().await?;
+    eprintln!("TIMING after_bulk_load {:?}", t.elapsed());
     Ok(DemoSummary { org_id, people, staff: team.workers.len() + 4, created: true })
 }
 
@@ -2587,16 +2593,29 @@ struct CoachingRows {
     supports: Vec<natural_support::Model>,
 }
 
+static TIMING: std::sync::Mutex<[f64; 9]> = std::sync::Mutex::new([0.0; 9]);
+fn tick(i: usize, t: std::time::Instant) -> std::time::Instant {
+    TIMING.lock().unwrap()[i] += t.elapsed().as_secs_f64();
+    std::time::Instant::now()
+}
 impl CoachingRows {
     async fn write(&mut self, txn: &db::WriteTxn) -> anyhow::Result<()> {
+        let t = std::time::Instant::now();
         insert_all::<coaching_status::ActiveModel>(txn, active(std::mem::take(&mut self.statuses))).await?;
+        let t = tick(0, t);
         insert_all::<recovery_plan::ActiveModel>(txn, active(std::mem::take(&mut self.plans))).await?;
+        let t = tick(1, t);
         insert_all::<recovery_plan_version::ActiveModel>(txn, active(std::mem::take(&mut self.versions))).await?;
+        let t = tick(2, t);
         insert_all::<recovery_plan_save::ActiveModel>(txn, active(std::mem::take(&mut self.saves))).await?;
+        let t = tick(3, t);
         insert_all::<coaching_contact::ActiveModel>(txn, active(std::mem::take(&mut self.contacts))).await?;
+        let t = tick(4, t);
         insert_all::<lapse::ActiveModel>(txn, active(std::mem::take(&mut self.lapses))).await?;
         insert_all::<mutual_aid_connection::ActiveModel>(txn, active(std::mem::take(&mut self.mutual_aid))).await?;
+        let t = tick(5, t);
         insert_all::<natural_support::ActiveModel>(txn, active(std::mem::take(&mut self.supports))).await?;
+        tick(6, t);
         Ok(())
     }
 }
@@ -2641,12 +2660,15 @@ async fn insert_coaching(
             }
             None => g.random_shape(),
         };
+        let t = std::time::Instant::now();
         g.person(m, shape, monitored.contains(&m.person_id));
+        tick(7, t);
         if (n + 1) % 2000 == 0 {
             g.rows.write(txn).await?;
         }
     }
     g.rows.write(txn).await?;
+    eprintln!("TIMING status plans versions saves contacts lapses+ma supports gen: {:?}", TIMING.lock().unwrap());
     Ok(())
 }
 

@@ -262,7 +262,7 @@ pub async fn draft_contacts(
         .await
 }
 
-/// Signed notes with guardrail warnings by these workers since `since`, newest first.
+/// Notes (signed or draft) with guardrail warnings by these workers since `since`, newest first.
 pub async fn warned_contacts(
     db: &impl ConnectionTrait,
     org_id: Uuid,
