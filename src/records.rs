@@ -270,26 +270,6 @@ pub async fn remove_household_member(state: &AppState, actor: &Actor, id: Uuid, 
     Ok(())
 }
 
-/// Moves one of the person's enrolments to another worker (supervisors and directors).
-pub async fn reassign(state: &AppState, actor: &Actor, id: Uuid, enrolment_id: Uuid, worker_id: Uuid) -> AppResult<()> {
-    let opened = open(state, actor, id, Action::ReassignPerson).await?;
-    if !opened.enrolments.iter().any(|e| e.id == enrolment_id && e.ended_on.is_none()) {
-        return Err(AppError::NotFound);
-    }
-    if db::staff::get(state.db.conn(), actor.org_id, worker_id).await?.filter(|w| w.active).is_none() {
-        return Err(AppError::Invalid(FieldErrors::single("worker_id", "error-worker-not-allowed")));
-    }
-    let now = state.clock.now();
-    let txn = state.db.begin_write().await?;
-    db::people::reassign(&txn, actor.org_id, enrolment_id, Some(worker_id)).await?;
-    let entry = actor_entry(actor, "person.reassign")
-        .record("person", id)
-        .detail(json!({ "enrolment_id": enrolment_id, "worker_id": worker_id }));
-    db::audit::append(&txn, entry, now).await?;
-    txn.commit().await?;
-    Ok(())
-}
-
 /// Whether the actor's list scope is empty (administrators without a caseload role).
 pub fn sees_nobody(actor: &Actor) -> bool {
     access::person_scope(actor) == PersonScope::Nobody

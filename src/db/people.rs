@@ -371,17 +371,6 @@ pub fn access_links(enrolments: &[enrolment::Model]) -> Vec<Enrolment> {
     enrolments.iter().map(|e| Enrolment { program_id: e.program_id, worker_id: e.worker_id }).collect()
 }
 
-/// Moves a person's open enrolment in a program to another worker.
-pub async fn reassign(txn: &WriteTxn, org_id: Uuid, enrolment_id: Uuid, worker_id: Option<Uuid>) -> Result<(), DbErr> {
-    enrolment::Entity::update_many()
-        .col_expr(enrolment::Column::WorkerId, Expr::value(worker_id))
-        .filter(enrolment::Column::OrgId.eq(org_id))
-        .filter(enrolment::Column::Id.eq(enrolment_id))
-        .exec(&**txn)
-        .await?;
-    Ok(())
-}
-
 pub async fn household(
     db: &impl ConnectionTrait,
     org_id: Uuid,
