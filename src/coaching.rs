@@ -4,8 +4,8 @@
 
 use crate::access::{self, Action, Actor};
 use crate::app::{AppState, local_date};
-use crate::audit::Outcome;
 use crate::db;
+use crate::db::WriteTxn;
 use crate::db::entities::{
     caseload_transfer, coaching_contact, coaching_status, contact_addendum, lapse, mutual_aid_connection,
     natural_support, recovery_plan, recovery_plan_save, recovery_plan_version,
@@ -18,22 +18,13 @@ use crate::domain::coaching::{
 use crate::domain::codes::Role;
 use crate::domain::guardrails::{self, GuardrailWarning};
 use crate::error::{AppError, AppResult};
+use crate::intake::deny;
 use crate::records;
 use crate::web::actor_entry;
+use sea_orm::ConnectionTrait;
 use serde_json::json;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
-
-async fn deny(state: &AppState, actor: &Actor, action: &str, record: Option<(&'static str, Uuid)>) -> AppError {
-    let mut entry = actor_entry(actor, "access.denied").outcome(Outcome::Denied).detail(json!({ "action": action }));
-    if let Some((kind, id)) = record {
-        entry = entry.record(kind, id);
-    }
-    match db::audit::append_now(&state.db, entry, state.clock.now()).await {
-        Ok(()) => AppError::Forbidden,
-        Err(e) => e.into(),
-    }
-}
 
 async fn org_tz(state: &AppState, org_id: Uuid) -> AppResult<String> {
     let org = db::org::get(state.db.conn(), org_id).await?.ok_or(AppError::NotFound)?;
@@ -44,7 +35,8 @@ pub fn today(state: &AppState, tz: &str) -> Date {
     local_date(tz, state.clock.now())
 }
 
-fn content_of(json_text: &str) -> AppResult<PlanContent> {
+/// Stored plan content (one JSON document per save or version).
+pub(crate) fn content_of(json_text: &str) -> AppResult<PlanContent> {
     serde_json::from_str(json_text).map_err(|e| AppError::Internal(anyhow::anyhow!("stored plan content: {e}")))
 }
 
@@ -52,10 +44,36 @@ fn to_json(content: &PlanContent) -> String {
     serde_json::to_string(content).unwrap_or_else(|_| "{}".into())
 }
 
-async fn status_or_new(state: &AppState, org_id: Uuid, person_id: Uuid) -> AppResult<coaching_status::Model> {
-    Ok(db::coaching::status(state.db.conn(), org_id, person_id)
+/// The person's status, or a new one. Writers read it inside their write transaction, so a
+/// contact or lapse saved meanwhile is seen rather than overwritten with what was read before.
+async fn status_or_new(
+    db: &impl ConnectionTrait,
+    org_id: Uuid,
+    person_id: Uuid,
+    now: OffsetDateTime,
+) -> AppResult<coaching_status::Model> {
+    Ok(db::coaching::status(db, org_id, person_id)
         .await?
-        .unwrap_or_else(|| db::coaching::new_status(org_id, person_id, state.clock.now())))
+        .unwrap_or_else(|| db::coaching::new_status(org_id, person_id, now)))
+}
+
+/// Keeps the working copy as saved at `plan.version`, the base for merging a later edit made from it.
+async fn record_save(
+    txn: &WriteTxn,
+    plan: &recovery_plan::Model,
+    staff_id: Uuid,
+    now: OffsetDateTime,
+) -> AppResult<()> {
+    let save = recovery_plan_save::Model {
+        org_id: plan.org_id,
+        plan_id: plan.id,
+        version: plan.version,
+        content: plan.content.clone(),
+        saved_by: staff_id,
+        saved_at: now,
+    };
+    db::coaching::insert_plan_save(txn, save).await?;
+    Ok(())
 }
 
 fn frequency_of(status: &coaching_status::Model) -> ContactFrequency {
@@ -222,21 +240,8 @@ pub async fn start_plan(
         updated_at: now,
     };
     db::coaching::insert_plan(&txn, plan.clone()).await?;
-    db::coaching::insert_plan_save(
-        &txn,
-        recovery_plan_save::Model {
-            org_id: actor.org_id,
-            plan_id: plan.id,
-            version: 1,
-            content: plan.content.clone(),
-            saved_by: actor.staff_id,
-            saved_at: now,
-        },
-    )
-    .await?;
-    let status = db::coaching::status(&*txn, actor.org_id, person_id)
-        .await?
-        .unwrap_or_else(|| db::coaching::new_status(actor.org_id, person_id, now));
+    record_save(&txn, &plan, actor.staff_id, now).await?;
+    let status = status_or_new(&*txn, actor.org_id, person_id, now).await?;
     let mut status = db::coaching::with_plan(status, &plan);
     status.updated_at = now;
     db::coaching::save_status(&txn, status, None).await?;
@@ -302,20 +307,9 @@ pub async fn save_plan(
     updated.updated_at = now;
     let txn = state.db.begin_write().await?;
     db::coaching::update_plan(&txn, updated.clone(), plan.version).await?;
-    db::coaching::insert_plan_save(
-        &txn,
-        recovery_plan_save::Model {
-            org_id: actor.org_id,
-            plan_id: plan.id,
-            version: updated.version,
-            content: updated.content.clone(),
-            saved_by: actor.staff_id,
-            saved_at: now,
-        },
-    )
-    .await?;
+    record_save(&txn, &updated, actor.staff_id, now).await?;
     if updated.status != plan.status {
-        let status = status_or_new(state, actor.org_id, plan.person_id).await?;
+        let status = status_or_new(&*txn, actor.org_id, plan.person_id, now).await?;
         let mut status = db::coaching::with_plan(status, &updated);
         status.updated_at = now;
         db::coaching::save_status(&txn, status, None).await?;
@@ -399,19 +393,8 @@ pub async fn agree_plan(
         },
     )
     .await?;
-    db::coaching::insert_plan_save(
-        &txn,
-        recovery_plan_save::Model {
-            org_id: actor.org_id,
-            plan_id: plan.id,
-            version: updated.version,
-            content: updated.content.clone(),
-            saved_by: actor.staff_id,
-            saved_at: now,
-        },
-    )
-    .await?;
-    let status = status_or_new(state, actor.org_id, plan.person_id).await?;
+    record_save(&txn, &updated, actor.staff_id, now).await?;
+    let status = status_or_new(&*txn, actor.org_id, plan.person_id, now).await?;
     let mut status = db::coaching::with_plan(status, &updated);
     status.updated_at = now;
     db::coaching::save_status(&txn, status, None).await?;
@@ -509,9 +492,7 @@ pub async fn log_contact(state: &AppState, actor: &Actor, person_id: Uuid, input
     // Read the person's status inside the write transaction, so a contact logged at the same
     // moment by someone else is seen rather than turned into a conflict.
     let txn = state.db.begin_write().await?;
-    let mut status = db::coaching::status(&*txn, actor.org_id, person_id)
-        .await?
-        .unwrap_or_else(|| db::coaching::new_status(actor.org_id, person_id, now));
+    let mut status = status_or_new(&*txn, actor.org_id, person_id, now).await?;
     let expected = status.version;
     let program_id = opened
         .enrolments
@@ -636,16 +617,16 @@ pub async fn update_draft(
     }
     c.version = old.version + 1;
     c.updated_at = now;
-    let mut status = status_or_new(state, actor.org_id, old.person_id).await?;
+    let txn = state.db.begin_write().await?;
+    let mut status = status_or_new(&*txn, actor.org_id, old.person_id, now).await?;
     let expected = status.version;
     // The latest of the person's other contacts: moving this draft earlier must not hide one
     // that now comes after it.
-    let latest = db::coaching::contacts_for_person(state.db.conn(), actor.org_id, old.person_id, 2).await?;
+    let latest = db::coaching::contacts_for_person(&*txn, actor.org_id, old.person_id, 2).await?;
     let last_other = latest.iter().find(|c| c.id != old.id).map(|c| c.occurred_at);
     status.last_contact_at = Some(last_other.map_or(occurred_at, |l| l.max(occurred_at)));
     refresh_due(&mut status, &tz);
     status.updated_at = now;
-    let txn = state.db.begin_write().await?;
     db::coaching::update_draft_contact(&txn, c.clone(), version).await?;
     db::coaching::save_status(&txn, status, Some(expected)).await?;
     let entry = actor_entry(actor, "person.contact.update").record("person", old.person_id).detail(json!({
@@ -728,7 +709,8 @@ pub async fn save_profile(
     records::open(state, actor, person_id, Action::EditPerson).await?;
     let tz = org_tz(state, actor.org_id).await?;
     let now = state.clock.now();
-    let mut status = status_or_new(state, actor.org_id, person_id).await?;
+    let txn = state.db.begin_write().await?;
+    let mut status = status_or_new(&*txn, actor.org_id, person_id, now).await?;
     status.stage = p.stage.map(|s| s.code().to_string());
     status.frequency = p.frequency.code().into();
     status.monitoring_raised = p.monitoring_raised;
@@ -736,7 +718,6 @@ pub async fn save_profile(
     status.updated_at = now;
     status.updated_by = Some(actor.staff_id);
     refresh_due(&mut status, &tz);
-    let txn = state.db.begin_write().await?;
     let saved = db::coaching::save_status(&txn, status, Some(version)).await?;
     let entry = actor_entry(actor, "person.coaching-profile").record("person", person_id).detail(json!({
         "frequency": p.frequency.code(), "stage": p.stage.map(|s| s.code()), "monitoring_raised": p.monitoring_raised,
@@ -758,9 +739,7 @@ pub async fn record_lapse(
     let l = input.validate(today(state, &tz))?;
     let now = state.clock.now();
     let txn = state.db.begin_write().await?;
-    let mut status = db::coaching::status(&*txn, actor.org_id, person_id)
-        .await?
-        .unwrap_or_else(|| db::coaching::new_status(actor.org_id, person_id, now));
+    let mut status = status_or_new(&*txn, actor.org_id, person_id, now).await?;
     let expected = status.version;
     let lapse = lapse::Model {
         id: Uuid::new_v4(),
@@ -834,7 +813,11 @@ pub async fn save_mutual_aid(
         created_at: existing.as_ref().map_or(now, |o| o.created_at),
         updated_at: now,
     };
-    let version = if existing.is_some() { version } else { 0 };
+    let version = match existing {
+        Some(_) if version < 1 => return Err(AppError::Conflict),
+        Some(_) => version,
+        None => 0,
+    };
     let txn = state.db.begin_write().await?;
     db::coaching::save_mutual_aid(&txn, model.clone(), version).await?;
     let entry = actor_entry(actor, "person.mutual-aid")
@@ -888,7 +871,11 @@ pub async fn save_support(
         created_at: existing.as_ref().map_or(now, |o| o.created_at),
         updated_at: now,
     };
-    let version = if existing.is_some() { version } else { 0 };
+    let version = match existing {
+        Some(_) if version < 1 => return Err(AppError::Conflict),
+        Some(_) => version,
+        None => 0,
+    };
     let txn = state.db.begin_write().await?;
     db::coaching::save_support(&txn, model.clone(), version).await?;
     // The name is personal data about a third party: the log keeps the id only.
@@ -1021,7 +1008,15 @@ pub async fn caseload(state: &AppState, actor: &Actor, worker_id: Uuid, tz: &str
         return Err(deny(state, actor, "ViewCaseload", Some(("staff", worker_id))).await);
     }
     let today = today(state, tz);
-    let rows = db::coaching::caseload(&state.db, actor.org_id, &[worker_id]).await?;
+    let mut rows = db::coaching::caseload(&state.db, actor.org_id, &[worker_id]).await?;
+    // A director reaches the worker through the programs they direct: the people the worker
+    // serves in other programs are not theirs to see (they could not open those records).
+    let whole = worker_id == actor.staff_id
+        || actor.has(Role::QualityLead)
+        || (actor.has(Role::Supervisor) && actor.supervisee_ids.contains(&worker_id));
+    if !whole {
+        rows.retain(|r| actor.program_ids.contains(&r.program_id));
+    }
     let mut items: Vec<CaseloadItem> = rows.into_iter().map(|r| item(r, tz, today)).collect();
     items.sort_by(|a, b| b.urgency().cmp(&a.urgency()).then_with(|| a.name.cmp(&b.name)));
     let entry = actor_entry(actor, "caseload.view").record("staff", worker_id).detail(json!({ "people": items.len() }));
@@ -1071,6 +1066,19 @@ pub fn sort_into(items: Vec<CaseloadItem>) -> Worklist {
     w
 }
 
+/// The actor's own unsigned notes, oldest first, each with the person's name.
+pub async fn own_drafts(state: &AppState, actor: &Actor) -> AppResult<Vec<(coaching_contact::Model, String)>> {
+    let drafts = db::coaching::draft_contacts(state.db.conn(), actor.org_id, &[actor.staff_id]).await?;
+    let names = db::intake::person_names(&state.db, actor.org_id, drafts.iter().map(|d| d.person_id).collect()).await?;
+    Ok(drafts
+        .into_iter()
+        .map(|d| {
+            let name = names.get(&d.person_id).cloned().unwrap_or_default();
+            (d, name)
+        })
+        .collect())
+}
+
 /// The signed-in coach's worklist.
 pub async fn worklist(state: &AppState, actor: &Actor, tz: &str) -> AppResult<Worklist> {
     if !actor.works_with_people() {
@@ -1080,15 +1088,7 @@ pub async fn worklist(state: &AppState, actor: &Actor, tz: &str) -> AppResult<Wo
     let rows = db::coaching::caseload(&state.db, actor.org_id, &[actor.staff_id]).await?;
     let items = rows.into_iter().map(|r| item(r, tz, today)).collect();
     let mut w = sort_into(items);
-    let drafts = db::coaching::draft_contacts(state.db.conn(), actor.org_id, &[actor.staff_id]).await?;
-    let names = db::intake::person_names(&state.db, actor.org_id, drafts.iter().map(|d| d.person_id).collect()).await?;
-    w.drafts = drafts
-        .into_iter()
-        .map(|d| {
-            let name = names.get(&d.person_id).cloned().unwrap_or_default();
-            (d, name)
-        })
-        .collect();
+    w.drafts = own_drafts(state, actor).await?;
     let entry = actor_entry(actor, "caseload.worklist").detail(json!({ "people": w.caseload_size }));
     db::audit::append_soon(&state.db, entry, state.clock.now()).await?;
     Ok(w)
@@ -1129,8 +1129,13 @@ pub async fn supervision(state: &AppState, actor: &Actor, tz: &str) -> AppResult
     }
     workers.sort();
     workers.dedup();
-    if workers.is_empty() {
+    let oversees = actor.has(Role::Supervisor) || actor.has(Role::ProgramDirector) || actor.has(Role::QualityLead);
+    if !oversees {
         return Err(deny(state, actor, "ViewSupervision", None).await);
+    }
+    if workers.is_empty() {
+        // A supervisor without supervisees yet (the page is in their menu): nothing to count.
+        return Ok(Vec::new());
     }
     let today = today(state, tz);
     let rows = db::coaching::caseload(&state.db, actor.org_id, &workers).await?;
@@ -1295,8 +1300,10 @@ pub struct TimelineEvent {
     pub link: Option<String>,
 }
 
-fn day_start(day: Date) -> OffsetDateTime {
-    day.midnight().assume_utc()
+/// The start of a day in the organisation's zone, for events that carry a date only (UTC midnight
+/// would show as the evening before west of Greenwich).
+fn day_start(tz: &str, day: Date) -> OffsetDateTime {
+    crate::intake::at_local(tz, day, time::Time::MIDNIGHT).unwrap_or_else(|| day.midnight().assume_utc())
 }
 
 /// The person's history, newest first, optionally only some kinds of event.
@@ -1307,6 +1314,7 @@ pub async fn timeline(
     kinds: &[EventKind],
 ) -> AppResult<(records::Opened, Vec<TimelineEvent>)> {
     let opened = records::open(state, actor, person_id, Action::ViewPerson).await?;
+    let tz = org_tz(state, actor.org_id).await?;
     let conn = state.db.conn();
     let org = actor.org_id;
     let wants = |k: EventKind| kinds.is_empty() || kinds.contains(&k);
@@ -1368,7 +1376,7 @@ pub async fn timeline(
     if wants(EventKind::Lapse) {
         for l in db::coaching::lapses(conn, org, person_id).await? {
             out.push(TimelineEvent {
-                at: day_start(l.lapse_on),
+                at: day_start(&tz, l.lapse_on),
                 kind: EventKind::Lapse,
                 label: "timeline-lapse".into(),
                 detail: l.days_to_reengage.map(|d| format!("{d}")).unwrap_or_default(),
@@ -1379,7 +1387,7 @@ pub async fn timeline(
     if wants(EventKind::MutualAid) {
         for m in db::coaching::mutual_aid(conn, org, person_id).await? {
             out.push(TimelineEvent {
-                at: day_start(m.connected_on),
+                at: day_start(&tz, m.connected_on),
                 kind: EventKind::MutualAid,
                 label: "timeline-mutual-aid".into(),
                 detail: m.fellowship.clone(),

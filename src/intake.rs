@@ -28,7 +28,13 @@ use std::collections::HashMap;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-async fn deny(state: &AppState, actor: &Actor, action: &str, record: Option<(&'static str, Uuid)>) -> AppError {
+/// Refuses (and records) an action outside the actor's roles; `record` names what was asked for.
+pub(crate) async fn deny(
+    state: &AppState,
+    actor: &Actor,
+    action: &str,
+    record: Option<(&'static str, Uuid)>,
+) -> AppError {
     let mut entry = actor_entry(actor, "access.denied").outcome(Outcome::Denied).detail(json!({ "action": action }));
     if let Some((kind, id)) = record {
         entry = entry.record(kind, id);

@@ -76,7 +76,8 @@
     var raw = null;
     try { raw = localStorage.getItem("draft:" + key); } catch (e) { return; }
     if (!raw) { return; }
-    var data = JSON.parse(raw);
+    var data;
+    try { data = JSON.parse(raw); } catch (e) { return; }
     var note = form.querySelector('[name="note"]');
     // Only offer the copy when the form was not just returned with the server's own values.
     if (!note || note.value.trim() !== "" || !data.note || data.note[0].trim() === "") { return; }
@@ -105,6 +106,16 @@
       url.searchParams.delete("saved");
       try { window.history.replaceState(window.history.state, "", url.pathname + url.search + url.hash); } catch (e) { /* keep the URL */ }
     }
+    // Drafts are personal notes: signing out on a shared device removes them all.
+    document.querySelectorAll('form[action="/logout"]').forEach(function (form) {
+      form.addEventListener("submit", function () {
+        try {
+          Object.keys(localStorage).forEach(function (k) {
+            if (k.indexOf("draft:") === 0) { localStorage.removeItem(k); }
+          });
+        } catch (e) { /* storage off */ }
+      });
+    });
     document.querySelectorAll("form[data-draft-key]").forEach(function (form) {
       var key = form.getAttribute("data-draft-key");
       restoreDraft(form, key);

@@ -67,17 +67,8 @@ fn code<T: TextCode>(stored: &str) -> AppResult<T> {
     T::parse(stored).ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown stored code {stored:?}")))
 }
 
-/// Stored plan content (one JSON document per save or version), as structured JSON.
-fn content(stored: &str) -> AppResult<PlanContent> {
-    serde_json::from_str(stored).map_err(|e| AppError::Internal(anyhow::anyhow!("stored plan content: {e}")))
-}
-
 fn uuid_list(stored: &str) -> Vec<Uuid> {
     stored.split(';').filter_map(|s| Uuid::parse_str(s.trim()).ok()).collect()
-}
-
-fn today(state: &AppState, tz: &str) -> Date {
-    local_date(tz, state.clock.now())
 }
 
 // ---------- a person's coaching status ----------
@@ -143,7 +134,7 @@ pub struct PlanSummaryOut {
 
 impl PlanSummaryOut {
     fn new(p: &recovery_plan::Model) -> AppResult<PlanSummaryOut> {
-        let goals = content(&p.content)?
+        let goals = coaching::content_of(&p.content)?
             .goals
             .into_iter()
             .map(|g| GoalSummaryOut { id: g.id, domain: g.domain, in_own_words: g.in_own_words, progress: g.progress })
@@ -254,7 +245,7 @@ async fn get_coaching(
 ) -> AppResult<Json<CoachingOut>> {
     let tz = time_zone(&state, &actor).await?;
     let c = coaching::person_coaching(&state, &actor, id, 0).await?;
-    let today = today(&state, &tz);
+    let today = coaching::today(&state, &tz);
     Ok(Json(coaching_out(id, c.status, c.plan.as_ref(), &c.opened.enrolments, &tz, today, c.can_edit)?))
 }
 
@@ -286,7 +277,7 @@ async fn save_profile(
     let saved = coaching::save_profile(&state, &actor, id, version, &profile).await?;
     let tz = time_zone(&state, &actor).await?;
     let plan = db::coaching::open_plan(state.db.conn(), actor.org_id, id).await?;
-    let today = today(&state, &tz);
+    let today = coaching::today(&state, &tz);
     Ok(Json(coaching_out(id, Some(saved), plan.as_ref(), &opened.enrolments, &tz, today, true)?))
 }
 
@@ -315,7 +306,7 @@ impl PlanVersionOut {
         Ok(PlanVersionOut {
             kind: code(&v.kind)?,
             agreement: code(&v.agreement)?,
-            content: content(&v.content)?,
+            content: coaching::content_of(&v.content)?,
             number: v.number,
             agreed_on: v.agreed_on,
             signed_name: v.signed_name,
@@ -341,7 +332,7 @@ impl PlanOut {
     fn new(p: &recovery_plan::Model, versions: Vec<recovery_plan_version::Model>) -> AppResult<PlanOut> {
         Ok(PlanOut {
             plan: PlanHead::new(p)?,
-            content: content(&p.content)?,
+            content: coaching::content_of(&p.content)?,
             versions: versions.into_iter().map(PlanVersionOut::new).collect::<AppResult<_>>()?,
         })
     }
@@ -1085,7 +1076,7 @@ async fn get_worklist(State(state): State<AppState>, ApiActor(actor): ApiActor) 
         })
         .collect();
     Ok(Json(WorklistOut {
-        today: today(&state, &tz),
+        today: coaching::today(&state, &tz),
         caseload_size: w.caseload_size,
         overdue: w.overdue,
         due_soon: w.due_soon,

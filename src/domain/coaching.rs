@@ -2,6 +2,7 @@
 //! frequency, lapses and re-engagement, mutual-aid connections and natural supports. Pure rules.
 
 use crate::domain::FieldErrors;
+use crate::domain::person::yes_no;
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration, Month};
 use uuid::Uuid;
@@ -841,18 +842,6 @@ pub struct ValidMutualAid {
     pub attended: Option<bool>,
     pub still_going: Option<bool>,
     pub note: Option<String>,
-}
-
-fn yes_no(e: &mut FieldErrors, field: &str, raw: Option<&str>) -> Option<bool> {
-    match raw.map(str::trim).unwrap_or("") {
-        "" => None,
-        "yes" | "true" => Some(true),
-        "no" | "false" => Some(false),
-        _ => {
-            e.add(field, "error-unknown-choice");
-            None
-        }
-    }
 }
 
 impl MutualAidInput {

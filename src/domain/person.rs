@@ -151,7 +151,8 @@ impl PersonInput {
     }
 }
 
-fn yes_no(e: &mut FieldErrors, field: &str, raw: Option<&str>) -> Option<bool> {
+/// An optional yes/no answer (`yes`/`true`, `no`/`false`, or empty for not known).
+pub(crate) fn yes_no(e: &mut FieldErrors, field: &str, raw: Option<&str>) -> Option<bool> {
     match raw.map(str::trim).unwrap_or("") {
         "" => None,
         "yes" | "true" => Some(true),

@@ -959,7 +959,7 @@ async fn plan_page_for(ctx: &Ctx, id: Uuid, version: Option<i32>, errors: &Field
     let content = match version {
         Some(n) => {
             let v = view.versions.iter().find(|v| v.number == n).ok_or(AppError::NotFound)?;
-            serde_json::from_str(&v.content).map_err(|e| AppError::Internal(anyhow::anyhow!("plan version: {e}")))?
+            coaching::content_of(&v.content)?
         }
         None => view.content,
     };
@@ -1264,21 +1264,7 @@ async fn caseload_page(ctx: &Ctx, worker_id: Uuid) -> AppResult<CaseloadPage> {
     let own = worker_id == ctx.actor.staff_id;
     let mut worklist = coaching::sort_into(c.items.clone());
     if own {
-        let drafts =
-            crate::db::coaching::draft_contacts(ctx.state.db.conn(), ctx.actor.org_id, &[ctx.actor.staff_id]).await?;
-        let names = crate::db::intake::person_names(
-            &ctx.state.db,
-            ctx.actor.org_id,
-            drafts.iter().map(|d| d.person_id).collect(),
-        )
-        .await?;
-        worklist.drafts = drafts
-            .into_iter()
-            .map(|d| {
-                let n = names.get(&d.person_id).cloned().unwrap_or_default();
-                (d, n)
-            })
-            .collect();
+        worklist.drafts = coaching::own_drafts(&ctx.state, &ctx.actor).await?;
     }
     Ok(CaseloadPage {
         shell: ctx.shell().await?,
