@@ -10,6 +10,8 @@ import { after, before, describe, test } from 'node:test';
 import {
   DEMO_USERS,
   PHONE,
+  assertFitsScreen,
+  assertFormsLabelled,
   assertCrisisLink,
   checkAxe,
   launchBrowser,
@@ -35,33 +37,6 @@ const DRAFT_NOTE = 'Met at the library; talked through the bus route to the food
 const DRAFT_FINISH = ' — finished after the reload.';
 const SECOND_DRAFT_NOTE = 'Quick text exchange; they are settling into the new flat.';
 const GUARDRAIL_NOTE = 'Long talk at the centre. I diagnosed him with depression and said he should see his doctor.';
-
-/** Every id on the page is unique and every visible form control has a label of its own. */
-async function assertFormsLabelled(page, label) {
-  const problems = await page.evaluate(() => {
-    const found = [];
-    const seen = new Map();
-    for (const el of document.querySelectorAll('[id]')) seen.set(el.id, (seen.get(el.id) ?? 0) + 1);
-    for (const [id, n] of seen) if (n > 1) found.push(`id "${id}" used ${n} times`);
-    for (const el of document.querySelectorAll('main input:not([type="hidden"]), main select, main textarea')) {
-      if (el.closest('[hidden]')) continue;
-      if (el.labels.length !== 1 && !el.getAttribute('aria-label')) {
-        found.push(`${el.tagName.toLowerCase()}[name="${el.name}"]#${el.id} has ${el.labels.length} labels`);
-      }
-    }
-    return found;
-  });
-  assert.deepEqual(problems, [], `${label}: ids unique and every form control labelled`);
-}
-
-/** Nothing is wider than the phone's screen, so no sideways scrolling is needed. */
-async function assertFitsScreen(page, label) {
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth,
-    innerWidth: window.innerWidth,
-  }));
-  assert.ok(scrollWidth <= innerWidth, `${label}: page is ${scrollWidth}px wide on a ${innerWidth}px screen`);
-}
 
 /** The value this device's storage holds under `key` (null when there is none). */
 const stored = (page, key) => page.evaluate((k) => window.localStorage.getItem(k), key);

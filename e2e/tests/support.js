@@ -255,3 +255,34 @@ export function randomLetters(n) {
   for (let i = 0; i < n; i++) s += alphabet[Math.floor(Math.random() * alphabet.length)];
   return s;
 }
+
+/**
+ * Every id on the page is unique and every visible form control has a label of its own. axe only
+ * lists duplicate ids as "needs review", but a label then names only the first control with that id
+ * (the request page has several forms with a Program select and a Note box).
+ */
+export async function assertFormsLabelled(page, label) {
+  const problems = await page.evaluate(() => {
+    const found = [];
+    const seen = new Map();
+    for (const el of document.querySelectorAll('[id]')) seen.set(el.id, (seen.get(el.id) ?? 0) + 1);
+    for (const [id, n] of seen) if (n > 1) found.push(`id "${id}" used ${n} times`);
+    for (const el of document.querySelectorAll('main input:not([type="hidden"]), main select, main textarea')) {
+      if (el.closest('[hidden]')) continue;
+      if (el.labels.length !== 1 && !el.getAttribute('aria-label')) {
+        found.push(`${el.tagName.toLowerCase()}[name="${el.name}"]#${el.id} has ${el.labels.length} labels`);
+      }
+    }
+    return found;
+  });
+  assert.deepEqual(problems, [], `${label}: ids unique and every form control labelled`);
+}
+
+/** Nothing is wider than the phone's screen, so no sideways scrolling is needed. */
+export async function assertFitsScreen(page, label) {
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+  }));
+  assert.ok(scrollWidth <= innerWidth, `${label}: page is ${scrollWidth}px wide on a ${innerWidth}px screen`);
+}
