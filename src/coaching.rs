@@ -806,7 +806,11 @@ pub async fn save_mutual_aid(
         connected_on: m.connected_on,
         attended: m.attended,
         still_going: m.still_going,
-        checked_on: (m.attended.is_some() || m.still_going.is_some()).then_some(today),
+        // Dated when the answers about going change, not on every edit.
+        checked_on: match &existing {
+            Some(old) if old.attended == m.attended && old.still_going == m.still_going => old.checked_on,
+            _ => (m.attended.is_some() || m.still_going.is_some()).then_some(today),
+        },
         note: m.note.clone(),
         recorded_by: existing.as_ref().map_or(actor.staff_id, |o| o.recorded_by),
         version,
