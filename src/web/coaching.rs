@@ -1187,6 +1187,27 @@ impl TimelinePage {
     pub fn kind_label(&self, code: &str) -> String {
         self.shell.t(&format!("timeline-kind-{code}"))
     }
+
+    /// The event's details with stored codes shown as labels in the reader's language.
+    pub fn detail(&self, e: &TimelineEvent) -> String {
+        let tr = &self.shell.tr;
+        let label = |piece: &str| -> String {
+            let known = match e.kind {
+                EventKind::Contact => ContactMode::parse(piece)
+                    .map(|c| tr.t(&c.message_id()))
+                    .or_else(|| ContactSetting::parse(piece).map(|c| tr.t(&c.message_id()))),
+                EventKind::Plan => crate::domain::coaching::Agreement::parse(piece).map(|c| tr.t(&c.message_id())),
+                EventKind::MutualAid => Fellowship::parse(piece).map(|c| tr.t(&c.message_id())),
+                EventKind::Support => SupportRelationship::parse(piece)
+                    .map(|c| tr.t(&c.message_id()))
+                    .or_else(|| SupportEngagement::parse(piece).map(|c| tr.t(&c.message_id()))),
+                EventKind::Lapse => piece.parse::<i64>().ok().map(|d| self.shell.t1("lapse-days", "days", d)),
+                _ => None,
+            };
+            known.unwrap_or_else(|| piece.to_string())
+        };
+        e.detail.split(" · ").map(label).collect::<Vec<_>>().join(" · ")
+    }
 }
 
 pub async fn timeline(
