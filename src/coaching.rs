@@ -775,6 +775,16 @@ pub async fn record_lapse(
 
 // ---------- mutual aid and natural supports ----------
 
+/// The version a save is checked against: 0 inserts a new row; an update must name the version it
+/// was based on (1 or more), so a form that lost it cannot overwrite someone else's change.
+fn write_version(exists: bool, version: i32) -> AppResult<i32> {
+    match (exists, version) {
+        (true, v) if v < 1 => Err(AppError::Conflict),
+        (true, v) => Ok(v),
+        (false, _) => Ok(0),
+    }
+}
+
 /// Adds (`id` None) or updates a mutual-aid connection.
 pub async fn save_mutual_aid(
     state: &AppState,
@@ -817,11 +827,7 @@ pub async fn save_mutual_aid(
         created_at: existing.as_ref().map_or(now, |o| o.created_at),
         updated_at: now,
     };
-    let version = match existing {
-        Some(_) if version < 1 => return Err(AppError::Conflict),
-        Some(_) => version,
-        None => 0,
-    };
+    let version = write_version(existing.is_some(), version)?;
     let txn = state.db.begin_write().await?;
     db::coaching::save_mutual_aid(&txn, model.clone(), version).await?;
     let entry = actor_entry(actor, "person.mutual-aid")
@@ -875,11 +881,7 @@ pub async fn save_support(
         created_at: existing.as_ref().map_or(now, |o| o.created_at),
         updated_at: now,
     };
-    let version = match existing {
-        Some(_) if version < 1 => return Err(AppError::Conflict),
-        Some(_) => version,
-        None => 0,
-    };
+    let version = write_version(existing.is_some(), version)?;
     let txn = state.db.begin_write().await?;
     db::coaching::save_support(&txn, model.clone(), version).await?;
     // The name is personal data about a third party: the log keeps the id only.

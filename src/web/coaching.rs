@@ -74,6 +74,16 @@ fn due_text(shell: &Shell, due: &Due) -> String {
     }
 }
 
+/// The first value sent under `name` in a form read as pairs (lists and numbered fields need pairs).
+fn field(form: &[(String, String)], name: &str) -> Option<String> {
+    form.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
+}
+
+/// Every value sent under `name` (checkbox groups).
+fn fields(form: &[(String, String)], name: &str) -> Vec<String> {
+    form.iter().filter(|(n, _)| n == name).map(|(_, v)| v.clone()).collect()
+}
+
 fn flash_errors(ctx: &Ctx, errors: &FieldErrors) -> String {
     errors.0.iter().map(|e| ctx.tr.field_error(e)).collect::<Vec<_>>().join(" ")
 }
@@ -246,7 +256,7 @@ pub async fn save_profile(
     Path(id): Path<Uuid>,
     CsrfForm(form): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let get = |k: &str| field(&form, k);
     let parsed = ProfileForm {
         version: get("version").and_then(|v| v.parse().ok()).unwrap_or(0),
         input: ProfileInput {
@@ -268,7 +278,7 @@ pub async fn record_lapse(
     Path(id): Path<Uuid>,
     CsrfForm(form): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let get = |k: &str| field(&form, k);
     let input = LapseInput {
         lapse_on: get("lapse_on").unwrap_or_default(),
         note: get("note"),
@@ -279,14 +289,14 @@ pub async fn record_lapse(
 }
 
 fn mutual_aid_input(form: &[(String, String)]) -> (i32, MutualAidInput) {
-    let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let get = |k: &str| field(form, k);
     let version = get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
     (
         version,
         MutualAidInput {
             fellowship: get("fellowship").unwrap_or_default(),
             group_name: get("group_name"),
-            help: form.iter().filter(|(n, _)| n == "help").map(|(_, v)| v.clone()).collect(),
+            help: fields(form, "help"),
             connected_on: get("connected_on"),
             attended: get("attended"),
             still_going: get("still_going"),
@@ -316,7 +326,7 @@ pub async fn update_mutual_aid(
 }
 
 fn support_input(form: &[(String, String)]) -> (i32, SupportInput) {
-    let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let get = |k: &str| field(form, k);
     (
         get("version").and_then(|v| v.parse().ok()).unwrap_or(0),
         SupportInput {
@@ -458,8 +468,8 @@ pub async fn new_contact(ctx: Ctx, Path(id): Path<Uuid>) -> AppResult<ContactFor
 }
 
 fn contact_input(form: &[(String, String)]) -> (ContactInput, Values, i32) {
-    let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-    let all = |k: &str| form.iter().filter(|(n, _)| n == k).map(|(_, v)| v.clone()).collect::<Vec<_>>();
+    let get = |k: &str| field(form, k);
+    let all = |k: &str| fields(form, k);
     let input = ContactInput {
         occurred_on: get("occurred_on"),
         occurred_time: get("occurred_time"),
@@ -755,7 +765,7 @@ impl PlanForm {
 
 /// Reads the plan form's fields (goals and steps are numbered) into a plan.
 fn plan_from_form(form: &[(String, String)]) -> PlanContent {
-    let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let get = |k: &str| field(form, k).unwrap_or_default();
     let mut content = PlanContent {
         why_came: get("why_came"),
         what_matters: get("what_matters"),
@@ -775,7 +785,7 @@ fn plan_from_form(form: &[(String, String)]) -> PlanContent {
         }
     }
     content.household_member_ids =
-        form.iter().filter(|(n, _)| n == "household_member_ids").filter_map(|(_, v)| Uuid::parse_str(v).ok()).collect();
+        fields(form, "household_member_ids").iter().filter_map(|v| Uuid::parse_str(v).ok()).collect();
     for i in 0..20 {
         let p = format!("goal_{i}");
         if !form.iter().any(|(n, _)| n.starts_with(&format!("{p}_"))) {
@@ -1013,7 +1023,7 @@ pub async fn save_plan(
     CsrfForm(form): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let content = plan_from_form(&form);
-    let base: i32 = form.iter().find(|(n, _)| n == "base_version").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+    let base: i32 = field(&form, "base_version").and_then(|v| v.parse().ok()).unwrap_or(0);
     let action = format!("/plans/{id}/edit");
     match coaching::save_plan(&ctx.state, &ctx.actor, id, base, content.clone()).await {
         Ok(PlanSave::Saved(_)) => {
