@@ -9,6 +9,9 @@
 #   connections: two coaches saving at the same instant, continuously (hundreds of contacts a
 #   second; a 50 000-person organisation logs a few a second at its busiest). SQLite takes one
 #   writer at a time, so at 10 connections that figure is mostly queueing; it is printed too.
+#   A group facilitator's attendance page (/groups/<id>/sessions/<id>, the roster with marks,
+#   the log and check-out summary) p95 < 25 ms at 10 connections, over the sessions of the
+#   facilitator's groups that the demo stored for the past year.
 # Exits non-zero if any target is missed. Only talks to 127.0.0.1; fixed durations.
 #
 # Env (optional): MAINSTAY_BIN  use this binary and skip `cargo build --release`
@@ -30,6 +33,8 @@ INTAKE_CONNECTIONS=10
 # Coaches reloading their worklist without pause; coaches saving contacts without pause.
 COACH_CONNECTIONS=10
 CONTACT_CONNECTIONS=2
+# Facilitators opening attendance pages without pause.
+ATTENDANCE_CONNECTIONS=10
 DURATION=20s
 WORKLIST_PATH="${WORKLIST_PATH:-/caseload}"
 
@@ -39,6 +44,7 @@ TARGET_HOME_P95=20
 TARGET_INTAKE_P95=30
 TARGET_WORKLIST_P95=30
 TARGET_CONTACT_P95=25
+TARGET_ATTENDANCE_P95=25
 TARGET_IDLE_RSS_MB=60
 TARGET_DEMO_S=30
 
@@ -123,30 +129,36 @@ sleep 3
 IDLE_RSS_MB=$(awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER_PID/status")
 echo "idle RSS ${IDLE_RSS_MB} MB"
 
+# Signs in as $1 with its own cookie jar $2 and prints the Cookie header value for that session.
+sign_in() {
+  local email=$1 jar=$2 login_html csrf result cookie
+  login_html="$(curl -fsS -c "$jar" -b "$jar" "$BASE/login")"
+  # The hidden input's attribute order is not fixed: isolate the tag, then its value.
+  csrf="$(grep -o '<input[^>]*name="csrf_token"[^>]*>' <<<"$login_html" | head -n 1 \
+    | sed -n 's/.*value="\([^"]*\)".*/\1/p')"
+  [ -n "$csrf" ] || die "no csrf_token hidden input on /login"
+  result="$(curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' -c "$jar" -b "$jar" \
+    --data-urlencode "email=$email" \
+    --data-urlencode "password=mainstay-demo" \
+    --data-urlencode "csrf_token=$csrf" \
+    "$BASE/login")"
+  case "$result" in
+    30[0-9]\ *) [[ "$result" != *"/login"* ]] || die "sign-in as $email redirected back to /login ($result)" ;;
+    *) die "sign-in as $email did not redirect (got: $result)" ;;
+  esac
+  # Send every cookie in the jar: the session cookie may be renamed/rotated at sign-in.
+  # (curl writes HttpOnly cookies as "#HttpOnly_domain ..." lines; they are not comments.)
+  cookie="$(awk -F'\t' '
+    /^#HttpOnly_/ { sub(/^#HttpOnly_/, "") }
+    /^#/ || NF < 7 { next }
+    { out = out (out == "" ? "" : "; ") $6 "=" $7 }
+    END { print out }' "$jar")"
+  [ -n "$cookie" ] || die "no cookies after signing in as $email"
+  printf '%s' "$cookie"
+}
+
 section "sign in as coach@demo.example"
-JAR="$TMP/cookies.txt"
-LOGIN_HTML="$(curl -fsS -c "$JAR" -b "$JAR" "$BASE/login")"
-# The hidden input's attribute order is not fixed: isolate the tag, then its value.
-CSRF="$(grep -o '<input[^>]*name="csrf_token"[^>]*>' <<<"$LOGIN_HTML" | head -n 1 \
-  | sed -n 's/.*value="\([^"]*\)".*/\1/p')"
-[ -n "$CSRF" ] || die "no csrf_token hidden input on /login"
-LOGIN_RESULT="$(curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' -c "$JAR" -b "$JAR" \
-  --data-urlencode "email=coach@demo.example" \
-  --data-urlencode "password=mainstay-demo" \
-  --data-urlencode "csrf_token=$CSRF" \
-  "$BASE/login")"
-case "$LOGIN_RESULT" in
-  30[0-9]\ *) [[ "$LOGIN_RESULT" != *"/login"* ]] || die "sign-in redirected back to /login ($LOGIN_RESULT)" ;;
-  *) die "sign-in did not redirect (got: $LOGIN_RESULT)" ;;
-esac
-# Send every cookie in the jar: the session cookie may be renamed/rotated at sign-in.
-# (curl writes HttpOnly cookies as "#HttpOnly_domain ..." lines; they are not comments.)
-COOKIE="$(awk -F'\t' '
-  /^#HttpOnly_/ { sub(/^#HttpOnly_/, "") }
-  /^#/ || NF < 7 { next }
-  { out = out (out == "" ? "" : "; ") $6 "=" $7 }
-  END { print out }' "$JAR")"
-[ -n "$COOKIE" ] || die "no cookies after sign-in"
+COOKIE="$(sign_in coach@demo.example "$TMP/cookies.txt")"
 export MAINSTAY_COOKIE="$COOKIE"
 for path in / "/people?q=smith" /intake /waiting-list; do
   code="$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" "$BASE$path")"
@@ -187,6 +199,23 @@ case "$POST_RESULT" in
 esac
 echo "worklist at $WORKLIST_PATH; $(wc -w <<<"$PEOPLE_IDS") people on the caseload; logging a contact works"
 
+section "sign in as facilitator@demo.example"
+FACILITATOR_COOKIE="$(sign_in facilitator@demo.example "$TMP/facilitator-cookies.txt")"
+# The stored sessions of the facilitator's groups, linked from their 12-month schedule (its newest
+# 60: the attendance pages a facilitator opens, in the past year).
+code="$(curl -s -o "$TMP/schedule.html" -w '%{http_code}' -H "Cookie: $FACILITATOR_COOKIE" \
+  "$BASE/groups/evidence/schedule")"
+[ "$code" = 200 ] || die "GET /groups/evidence/schedule as the facilitator returned $code (expected 200)"
+SESSION_PATHS="$(grep -o '/groups/[0-9a-f-]\{36\}/sessions/[0-9a-f-]\{36\}' "$TMP/schedule.html" \
+  | awk '!seen[$0]++' | tail -n 60 | tr '\n' ' ')"
+[ -n "$SESSION_PATHS" ] || die "no stored sessions linked from the facilitator's schedule"
+FIRST_SESSION="${SESSION_PATHS%% *}"
+code="$(curl -s -o "$TMP/attendance.html" -w '%{http_code}' -H "Cookie: $FACILITATOR_COOKIE" "$BASE$FIRST_SESSION")"
+[ "$code" = 200 ] || die "GET $FIRST_SESSION as the facilitator returned $code (expected 200)"
+grep -q 'name="csrf_token"' "$TMP/attendance.html" || die "$FIRST_SESSION has no attendance form"
+export MAINSTAY_SESSIONS="$SESSION_PATHS"
+echo "$(wc -w <<<"$SESSION_PATHS") attendance pages of the facilitator's groups"
+
 # Run wrk with a Lua script (output stays visible) and keep its RESULT line in $RESULT.
 run_wrk() {
   local name=$1 script=$2 path=$3 connections=${4:-$CONNECTIONS}
@@ -210,6 +239,9 @@ run_wrk worklist "$ROOT/scripts/wrk/worklist.lua" "$WORKLIST_PATH" "$COACH_CONNE
 WORKLIST_RESULT="$RESULT"
 run_wrk worklist-saturated "$ROOT/scripts/wrk/worklist.lua" "$WORKLIST_PATH"
 WORKLIST_SATURATED="$RESULT"
+MAINSTAY_COOKIE="$FACILITATOR_COOKIE" run_wrk attendance "$ROOT/scripts/wrk/attendance.lua" "$FIRST_SESSION" \
+  "$ATTENDANCE_CONNECTIONS"
+ATTENDANCE_RESULT="$RESULT"
 # Last: every request adds a contact.
 run_wrk contact "$ROOT/scripts/wrk/contact.lua" "/people/$FIRST_PERSON/contacts" "$CONTACT_CONNECTIONS"
 CONTACT_RESULT="$RESULT"
@@ -237,12 +269,13 @@ row "----------------------------" "------------" "------------" "------"
 check "demo --people $PEOPLE" "$DEMO_S" "$TARGET_DEMO_S" s
 row "top-up to $CONTACTS_NOW contacts (info)" "$TOP_UP_S s" "" ""
 check "idle RSS" "$IDLE_RSS_MB" "$TARGET_IDLE_RSS_MB" MB
-for kind in search home intake worklist contact; do
+for kind in search home intake worklist attendance contact; do
   case "$kind" in
     search) r="$SEARCH" target=$TARGET_SEARCH_P95 ;;
     home) r="$HOME_RESULT" target=$TARGET_HOME_P95 ;;
     intake) r="$INTAKE_RESULT" target=$TARGET_INTAKE_P95 ;;
     worklist) r="$WORKLIST_RESULT" target=$TARGET_WORKLIST_P95 ;;
+    attendance) r="$ATTENDANCE_RESULT" target=$TARGET_ATTENDANCE_P95 ;;
     contact) r="$CONTACT_RESULT" target=$TARGET_CONTACT_P95 ;;
   esac
   check "$kind p95" "$(field "$r" p95_ms)" "$target" ms

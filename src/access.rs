@@ -322,3 +322,109 @@ mod tests {
         assert_eq!((workers.len(), programs.len()), (1, 1));
     }
 }
+
+/// What an actor may do with one education or support group. A group's details, schedule and
+/// curriculum carry no personal data and every staff member may read them; who belongs to it
+/// (roster, attendance, logs, check-out answers) is limited like a caseload.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GroupAccess {
+    /// See members, attendance, session logs and feedback.
+    pub roster: bool,
+    /// Take attendance, write session logs, cancel or move sessions, enrol members.
+    pub run: bool,
+    /// Edit the group, its schedules and facilitators.
+    pub manage: bool,
+}
+
+/// A group's facilitators run it; their supervisors and the program's director oversee it; the
+/// quality lead reads it for evidence; an administrator sets groups up without seeing who attends.
+pub fn group_access(actor: &Actor, program_id: Uuid, facilitator_staff: &[Uuid]) -> GroupAccess {
+    let facilitates = facilitator_staff.contains(&actor.staff_id);
+    let supervises = actor.has(Role::Supervisor) && facilitator_staff.iter().any(|f| actor.supervisee_ids.contains(f));
+    let directs = actor.has(Role::ProgramDirector) && actor.program_ids.contains(&program_id);
+    let oversees = facilitates || supervises || directs;
+    GroupAccess {
+        roster: oversees || actor.has(Role::QualityLead),
+        run: oversees,
+        manage: oversees || actor.has(Role::Administrator),
+    }
+}
+
+/// Who may start a group in a program: its director, supervisors and facilitators working in it,
+/// and administrators.
+pub fn may_create_group(actor: &Actor, program_id: Uuid) -> bool {
+    actor.has(Role::Administrator)
+        || (actor.program_ids.contains(&program_id)
+            && (actor.has(Role::ProgramDirector) || actor.has(Role::Supervisor) || actor.has(Role::GroupFacilitator)))
+}
+
+/// Who may write curricula (they are shared across groups and carry no personal data).
+pub fn may_write_curricula(actor: &Actor) -> bool {
+    actor.roles.iter().any(|r| {
+        matches!(r, Role::Administrator | Role::ProgramDirector | Role::Supervisor | Role::GroupFacilitator)
+    })
+}
+
+/// Who may attest that a facilitator is ready to lead groups: supervisors and directors.
+pub fn may_attest_readiness(actor: &Actor) -> bool {
+    actor.has(Role::Supervisor) || actor.has(Role::ProgramDirector)
+}
+
+#[cfg(test)]
+mod group_tests {
+    use super::*;
+
+    fn actor(roles: &[Role]) -> Actor {
+        Actor {
+            staff_id: Uuid::new_v4(),
+            org_id: Uuid::new_v4(),
+            display_name: "T".into(),
+            email: "t@example.org".into(),
+            roles: roles.to_vec(),
+            supervisee_ids: Vec::new(),
+            program_ids: Vec::new(),
+            ip: None,
+        }
+    }
+
+    #[test]
+    fn group_rosters_are_limited_like_caseloads() {
+        let program = Uuid::new_v4();
+        let facilitator = actor(&[Role::GroupFacilitator]);
+        let mut supervisor = actor(&[Role::Supervisor]);
+        supervisor.supervisee_ids.push(facilitator.staff_id);
+        let mut director = actor(&[Role::ProgramDirector]);
+        director.program_ids.push(program);
+        let other_director = actor(&[Role::ProgramDirector]);
+        let coach = actor(&[Role::Coach]);
+        let quality = actor(&[Role::QualityLead]);
+        let admin = actor(&[Role::Administrator]);
+        let staff = [facilitator.staff_id];
+        let full = GroupAccess { roster: true, run: true, manage: true };
+        assert_eq!(group_access(&facilitator, program, &staff), full);
+        assert_eq!(group_access(&supervisor, program, &staff), full);
+        assert_eq!(group_access(&director, program, &staff), full);
+        assert_eq!(group_access(&other_director, program, &staff), GroupAccess::default());
+        assert_eq!(group_access(&coach, program, &staff), GroupAccess::default());
+        assert_eq!(group_access(&quality, program, &staff), GroupAccess { roster: true, run: false, manage: false });
+        assert_eq!(group_access(&admin, program, &staff), GroupAccess { roster: false, run: false, manage: true });
+        assert!(!group_access(&facilitator, program, &[]).run);
+    }
+
+    #[test]
+    fn groups_are_started_by_program_staff_who_lead_or_oversee() {
+        let program = Uuid::new_v4();
+        let mut facilitator = actor(&[Role::GroupFacilitator]);
+        assert!(!may_create_group(&facilitator, program));
+        facilitator.program_ids.push(program);
+        assert!(may_create_group(&facilitator, program));
+        let mut coach = actor(&[Role::Coach]);
+        coach.program_ids.push(program);
+        assert!(!may_create_group(&coach, program));
+        assert!(may_create_group(&actor(&[Role::Administrator]), program));
+        assert!(may_write_curricula(&facilitator));
+        assert!(!may_write_curricula(&coach));
+        assert!(may_attest_readiness(&actor(&[Role::Supervisor])));
+        assert!(!may_attest_readiness(&facilitator));
+    }
+}

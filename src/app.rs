@@ -15,7 +15,6 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -88,7 +87,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         // Inside the error renderer, so oversized bodies and slow requests get a page or the
         // JSON envelope like every other error.
-        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .layer(middleware::from_fn(limit_body))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(middleware::from_fn_with_state(state.clone(), crate::web::errors::render_errors))
         // Outside the error renderer, so error pages can use the session too. Sessions load
@@ -114,6 +113,21 @@ pub fn router(state: AppState) -> Router {
     .layer(PropagateRequestIdLayer::x_request_id())
     .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
     .with_state(state)
+}
+
+/// Request bodies are limited to 2 MB, curriculum uploads to one 10 MB file and its form. The body
+/// stays a stream: a declared length over the limit is refused at once, a longer stream when read.
+async fn limit_body(req: Request, next: Next) -> Response {
+    let limit = if crate::web::curricula::is_upload(req.method(), req.uri().path()) {
+        crate::web::curricula::UPLOAD_BODY_LIMIT
+    } else {
+        2 * 1024 * 1024
+    };
+    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return crate::error::AppError::TooLarge.into_response();
+    }
+    next.run(req.map(|body| Body::new(http_body_util::Limited::new(body, limit)))).await
 }
 
 fn security_header(name: &'static str, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {

@@ -86,6 +86,26 @@ fn refresh_due(status: &mut coaching_status::Model, tz: &str) {
         status.last_contact_at.map(|at| rules::next_contact_due(local_date(tz, at), frequency_of(status)));
 }
 
+/// Recomputes a person's last contact and next due date from their contacts, after a contact was
+/// added or removed outside `log_contact` (attendance at a group session). Only for people in
+/// coaching: without a status row there is nothing to keep up to date.
+pub(crate) async fn refresh_contact_dates(
+    txn: &WriteTxn,
+    org_id: Uuid,
+    person_id: Uuid,
+    tz: &str,
+    staff_id: Uuid,
+    now: OffsetDateTime,
+) -> AppResult<()> {
+    let Some(mut status) = db::coaching::status(&**txn, org_id, person_id).await? else { return Ok(()) };
+    status.last_contact_at = db::coaching::last_contact_at(&**txn, org_id, person_id).await?;
+    refresh_due(&mut status, tz);
+    status.updated_at = now;
+    status.updated_by = Some(staff_id);
+    db::coaching::save_status(txn, status, None).await?;
+    Ok(())
+}
+
 async fn plan_review_days(state: &AppState, org_id: Uuid, program_id: Option<Uuid>) -> AppResult<i32> {
     let ctx = crate::intake::Context::load(state, org_id).await?;
     Ok(ctx.settings(program_id).plan_review_days)

@@ -3,10 +3,12 @@
 //! reserved 555-01xx range and e-mail addresses the reserved example.org domain.
 
 use crate::db::entities::{
-    coaching_contact, coaching_status, crisis_event, crisis_procedure, enrolment, household_member, lapse,
-    mutual_aid_connection, natural_support, organisation, person, person_safety, person_search_term, program,
-    program_intake_setting, recovery_plan, recovery_plan_save, recovery_plan_version, risk_response, risk_screen,
-    safety_plan, service_request, site, staff, staff_program, waitlist_checkin, waitlist_entry,
+    coaching_contact, coaching_status, crisis_event, crisis_procedure, curriculum, curriculum_version, enrolment,
+    facilitator_readiness, group_attendance, group_facilitator, group_feedback, group_member, group_schedule,
+    group_session, household_member, lapse, mutual_aid_connection, natural_support, organisation, person,
+    person_safety, person_search_term, program, program_intake_setting, recovery_plan, recovery_plan_save,
+    recovery_plan_version, risk_response, risk_screen, safety_plan, service_request, site, staff, staff_program,
+    support_group, waitlist_checkin, waitlist_entry,
 };
 use crate::db::{self, Db};
 use crate::domain::coaching::{
@@ -17,6 +19,10 @@ use crate::domain::coaching::{
 use crate::domain::codes::{
     CloseReason, CrisisCall, PopulationFit, ProgramFit, RequestSource, RequestStatus, Role, SafetyFlag, SafetyStep,
     SettingType, Urgency, WaitlistPriority, WaitlistRemoval,
+};
+use crate::domain::groups::{
+    AttendanceStatus, Audience, CapacityRule, CurriculumStatus, DayPart, FacilitatorRole, FeedbackSource, FocusArea,
+    GroupKind, GroupStatus, LeadershipRole, MemberStatus, Membership, ReadinessArea, SessionOpportunity, SessionStatus,
 };
 use crate::domain::intake as rules;
 use crate::domain::risk::{self, Concern, CssrsAnswers, IndividualReason, ResponseKind, RiskLevel, ScreenKind};
@@ -350,7 +356,7 @@ pub async fn generate(db: &Db, people: usize, seed: u64, now: OffsetDateTime) ->
     }
     insert_org(&txn, org_id, now).await?;
     let programs = insert_programs(&txn, &mut rng, org_id, now).await?;
-    insert_sites(&txn, &mut rng, org_id, now).await?;
+    let sites = insert_sites(&txn, &mut rng, org_id, now).await?;
     let team = insert_staff(&txn, &mut rng, org_id, &programs, &password_hash, people, now).await?;
     let today = now.date();
     let members =
@@ -360,6 +366,11 @@ pub async fn generate(db: &Db, people: usize, seed: u64, now: OffsetDateTime) ->
     let mut coaching_rng = ChaCha8Rng::seed_from_u64(seed);
     coaching_rng.set_stream(2);
     insert_coaching(&txn, coaching_rng, org_id, &programs, &team, &members, &monitored, now).await?;
+    // Groups draw from a fourth.
+    let mut groups_rng = ChaCha8Rng::seed_from_u64(seed);
+    groups_rng.set_stream(3);
+    let facilitators =
+        insert_groups(&txn, groups_rng, org_id, &programs, &sites, &team, &members, &password_hash, now).await?;
     let entry =
         crate::audit::Entry::new(org_id, "demo.generate").detail(serde_json::json!({ "people": people, "seed": seed }));
     db::audit::append(&txn, entry, now).await?;
@@ -371,7 +382,7 @@ pub async fn generate(db: &Db, people: usize, seed: u64, now: OffsetDateTime) ->
         txn.commit().await?;
     }
     db.after_bulk_load().await?;
-    Ok(DemoSummary { org_id, people, staff: team.workers.len() + 4, created: true })
+    Ok(DemoSummary { org_id, people, staff: team.workers.len() + 4 + facilitators, created: true })
 }
 
 /// For load tests (`scripts/load.sh`): `mainstay demo` on a database that already holds the demo,
@@ -558,7 +569,7 @@ async fn insert_sites(
     rng: &mut ChaCha8Rng,
     org_id: Uuid,
     now: OffsetDateTime,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<Uuid>> {
     let specs = [
         ("Harbour Light Recovery Centre", SettingType::PeerRecoveryCentre),
         ("County Jail Reentry Outreach", SettingType::JailPrison),
@@ -589,8 +600,9 @@ async fn insert_sites(
             updated_at: Set(now),
         })
         .collect();
+    let ids = rows.iter().map(|r| r.id.clone().unwrap()).collect();
     site::Entity::insert_many(rows).exec_without_returning(&**txn).await?;
-    Ok(())
+    Ok(ids)
 }
 
 struct StaffSpec {
@@ -605,7 +617,10 @@ struct StaffSpec {
 /// The demo accounts the intake records refer to, and everyone who carries a caseload.
 struct Team {
     admin: Uuid,
+    director: Uuid,
+    supervisor: Uuid,
     coach: Uuid,
+    facilitator: Uuid,
     referral: Uuid,
     /// Supervisor, coaches, then the facilitator and the referral specialist.
     workers: Vec<Uuid>,
@@ -706,7 +721,15 @@ async fn insert_staff(
         .map(|s| s.id)
         .chain([specs[4].id, specs[5].id])
         .collect();
-    Ok(Team { admin: specs[0].id, coach: specs[3].id, referral: specs[5].id, workers })
+    Ok(Team {
+        admin: specs[0].id,
+        director: specs[1].id,
+        supervisor,
+        coach: specs[3].id,
+        facilitator: specs[4].id,
+        referral: specs[5].id,
+        workers,
+    })
 }
 
 fn job_title(role: Role) -> &'static str {
@@ -3689,6 +3712,1184 @@ impl Coaching<'_> {
     }
 }
 
+// ---------- groups: curricula, facilitators, a year of sessions, attendance and logs ----------
+
+/// A curriculum the demo groups follow: sessions as (topic, objectives, activities, handout), one
+/// objective or activity a line.
+struct CurriculumSpec {
+    title: &'static str,
+    summary: &'static str,
+    audience: &'static str,
+    sessions: &'static [(&'static str, &'static str, &'static str, &'static str)],
+}
+
+const CURRICULA: &[CurriculumSpec] = &[
+    CurriculumSpec {
+        title: "Recovery Skills",
+        summary: "Eight practical sessions on the skills that keep recovery going day to day.",
+        audience: "Adults in early or ongoing recovery from substance use or mental health challenges.",
+        sessions: &[
+            (
+                "What recovery means to us",
+                "Agree how the group works together\nName one hope for the course",
+                "Round of introductions\nGround rules agreed together",
+                "Group agreement",
+            ),
+            (
+                "Triggers and cravings",
+                "Recognise personal triggers\nPractise one way to ride out a craving",
+                "Trigger map in pairs\nUrge-surfing practice",
+                "Trigger map worksheet",
+            ),
+            (
+                "Building a daily routine",
+                "Plan a week that supports recovery",
+                "Weekly planner\nSharing what works",
+                "Weekly planner",
+            ),
+            (
+                "Coping with stress without using",
+                "Try three coping skills\nChoose one to use this week",
+                "Breathing exercise\nCoping skills menu",
+                "Coping skills menu",
+            ),
+            (
+                "Relationships and boundaries",
+                "Practise saying no kindly\nSpot relationships that help",
+                "Role-play in threes",
+                "Boundaries handout",
+            ),
+            (
+                "Asking for help",
+                "Map your support network\nPlan who to call when it is hard",
+                "Support network map\nMutual-aid meeting guide",
+                "Support network map",
+            ),
+            (
+                "Setbacks and getting back on track",
+                "See a setback as something to learn from\nWrite a return-to-recovery plan",
+                "Stories of coming back\nPlan writing",
+                "Getting back on track plan",
+            ),
+            (
+                "Planning the road ahead",
+                "Set one goal for the next three months\nCelebrate progress",
+                "Goal setting\nClosing circle",
+                "Goal worksheet",
+            ),
+        ],
+    },
+    CurriculumSpec {
+        title: "Family Education",
+        summary: "Six sessions for families and chosen family of people in recovery.",
+        audience: "Parents, partners, siblings and friends.",
+        sessions: &[
+            (
+                "How substance use affects families",
+                "Understand addiction as a health condition\nShare what the family has lived through",
+                "Family stories circle",
+                "Family guide to recovery",
+            ),
+            (
+                "Communication that helps",
+                "Practise listening without fixing\nUse I-statements",
+                "Listening pairs\nI-statement practice",
+                "Communication tips card",
+            ),
+            (
+                "Boundaries and self-care",
+                "Set one boundary\nPlan time for yourself",
+                "Boundary scenarios\nSelf-care plan",
+                "Self-care plan",
+            ),
+            (
+                "Treatment and recovery supports",
+                "Know the local options\nKnow how to find family support meetings",
+                "Resource walk-through",
+                "Local resources list",
+            ),
+            (
+                "Supporting without enabling",
+                "Tell support from rescuing",
+                "Case discussion in small groups",
+                "Support or enable? worksheet",
+            ),
+            (
+                "Caring for the whole family",
+                "Plan family time that is not about the illness",
+                "Family plan\nClosing round",
+                "Family plan template",
+            ),
+        ],
+    },
+    CurriculumSpec {
+        title: "Wellness in Recovery",
+        summary: "Six sessions on sleep, movement, food, stress and connection.",
+        audience: "Anyone in recovery who wants to feel better in body and mind.",
+        sessions: &[
+            ("Sleep and rest", "Understand sleep habits\nTry a wind-down routine", "Sleep diary review", "Sleep diary"),
+            ("Moving more", "Find movement you enjoy", "Gentle stretching\nWalking plan", "Walking plan"),
+            (
+                "Eating well on a budget",
+                "Plan three simple meals",
+                "Meal planning together\nFood bank information",
+                "Budget meal ideas",
+            ),
+            ("Stress and relaxation", "Practise two relaxation skills", "Guided relaxation", "Relaxation audio guide"),
+            (
+                "Connecting with others",
+                "Notice what connection does for wellbeing",
+                "Community activity menu",
+                "Community activities list",
+            ),
+            (
+                "Your wellness plan",
+                "Write a personal wellness plan",
+                "Plan writing\nSharing round",
+                "Wellness plan template",
+            ),
+        ],
+    },
+];
+
+/// Where a demo group meets: a site (index into the demo sites) and room, or online.
+#[derive(Clone, Copy)]
+enum Place {
+    Room(usize, &'static str),
+    Online,
+}
+
+/// One demo group. Facilitators are indexes into `GroupStaff::people` (0 the named facilitator,
+/// 1 and 2 the other facilitators, 3 the supervisor).
+struct GroupSpec {
+    name: &'static str,
+    description: &'static str,
+    kind: GroupKind,
+    focus: &'static [FocusArea],
+    audience: &'static [Audience],
+    membership: Membership,
+    capacity: i32,
+    capacity_rule: CapacityRule,
+    curriculum: Option<usize>,
+    rrule: &'static str,
+    start_time: &'static str,
+    minutes: i32,
+    place: Place,
+    lead: usize,
+    co: Option<usize>,
+    volunteer: bool,
+    peer_led: bool,
+    listed: bool,
+    /// How long ago the group started.
+    days: i64,
+}
+
+const GROUP_SPECS: &[GroupSpec] = &[
+    GroupSpec {
+        name: "Tuesday Evening Recovery Skills",
+        description: "An eight-week course on the everyday skills of recovery, run again and again.",
+        kind: GroupKind::Education,
+        focus: &[FocusArea::Goals, FocusArea::DailyStress, FocusArea::RelapsePreventionWellness],
+        audience: &[Audience::Individuals],
+        membership: Membership::Closed,
+        capacity: 12,
+        capacity_rule: CapacityRule::Warn,
+        curriculum: Some(0),
+        rrule: "FREQ=WEEKLY;BYDAY=TU",
+        start_time: "18:00",
+        minutes: 90,
+        place: Place::Room(0, "Room 2"),
+        lead: 0,
+        co: None,
+        volunteer: true,
+        peer_led: false,
+        listed: true,
+        days: 370,
+    },
+    GroupSpec {
+        name: "Open Recovery Circle",
+        description: "A drop-in peer support circle at lunchtime: come when you can.",
+        kind: GroupKind::PeerRecovery,
+        focus: &[FocusArea::CrisisRecovery, FocusArea::Transitions, FocusArea::SupportNetworks],
+        audience: &[Audience::Individuals],
+        membership: Membership::Open,
+        capacity: 20,
+        capacity_rule: CapacityRule::Warn,
+        curriculum: None,
+        rrule: "FREQ=WEEKLY;BYDAY=TH",
+        start_time: "12:00",
+        minutes: 60,
+        place: Place::Room(0, "Community room"),
+        lead: 1,
+        co: None,
+        volunteer: false,
+        peer_led: true,
+        listed: true,
+        days: 372,
+    },
+    GroupSpec {
+        name: "Family Education Series",
+        description: "Six evenings for families: what helps, what does not, and looking after yourself.",
+        kind: GroupKind::Education,
+        focus: &[FocusArea::SupportiveResources, FocusArea::CommunityFamily],
+        audience: &[Audience::Families],
+        membership: Membership::Closed,
+        capacity: 14,
+        capacity_rule: CapacityRule::Refuse,
+        curriculum: Some(1),
+        rrule: "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO",
+        start_time: "18:30",
+        minutes: 90,
+        place: Place::Room(0, "Room 1"),
+        lead: 2,
+        co: Some(3),
+        volunteer: false,
+        peer_led: false,
+        listed: true,
+        days: 365,
+    },
+    GroupSpec {
+        name: "Wellness in Recovery",
+        description: "Sleep, movement, food and stress: small changes that add up.",
+        kind: GroupKind::HealthWellness,
+        focus: &[FocusArea::LifeSkills, FocusArea::DailyStress, FocusArea::RelapsePreventionWellness],
+        audience: &[Audience::Individuals, Audience::OlderAdults],
+        membership: Membership::Closed,
+        capacity: 12,
+        capacity_rule: CapacityRule::Warn,
+        curriculum: Some(2),
+        rrule: "FREQ=WEEKLY;BYDAY=WE",
+        start_time: "10:00",
+        minutes: 75,
+        place: Place::Room(4, "Meeting room B"),
+        lead: 0,
+        co: None,
+        volunteer: false,
+        peer_led: false,
+        listed: true,
+        days: 340,
+    },
+    GroupSpec {
+        name: "Young Adults Online Check-in",
+        description: "A weekly video check-in for people aged 18 to 25.",
+        kind: GroupKind::Support,
+        focus: &[FocusArea::Transitions, FocusArea::Goals, FocusArea::SupportNetworks],
+        audience: &[Audience::YoungAdults],
+        membership: Membership::Open,
+        capacity: 15,
+        capacity_rule: CapacityRule::Warn,
+        curriculum: None,
+        rrule: "FREQ=WEEKLY;BYDAY=FR",
+        start_time: "17:00",
+        minutes: 60,
+        place: Place::Online,
+        lead: 1,
+        co: None,
+        volunteer: false,
+        peer_led: false,
+        listed: false,
+        days: 300,
+    },
+    GroupSpec {
+        name: "Saturday Family Support Circle",
+        description: "On the first Saturday of the month, families share what is working for them.",
+        kind: GroupKind::Support,
+        focus: &[FocusArea::CrisisRecovery, FocusArea::CommunityFamily],
+        audience: &[Audience::Families],
+        membership: Membership::Open,
+        capacity: 20,
+        capacity_rule: CapacityRule::Warn,
+        curriculum: None,
+        rrule: "FREQ=MONTHLY;BYDAY=1SA",
+        start_time: "10:00",
+        minutes: 120,
+        place: Place::Room(0, "Community room"),
+        lead: 2,
+        co: None,
+        volunteer: true,
+        peer_led: false,
+        listed: true,
+        days: 368,
+    },
+    GroupSpec {
+        name: "Women's Recovery Group",
+        description: "A closed group for women in recovery.",
+        kind: GroupKind::Support,
+        focus: &[FocusArea::Transitions, FocusArea::SupportNetworks, FocusArea::RoleCompetency],
+        audience: &[Audience::Women],
+        membership: Membership::Closed,
+        capacity: 10,
+        capacity_rule: CapacityRule::Refuse,
+        curriculum: None,
+        rrule: "FREQ=WEEKLY;BYDAY=MO",
+        start_time: "10:00",
+        minutes: 90,
+        place: Place::Room(0, "Room 1"),
+        lead: 0,
+        co: None,
+        volunteer: false,
+        peer_led: false,
+        listed: false,
+        days: 270,
+    },
+    GroupSpec {
+        name: "Job Skills Workshop",
+        description: "CVs, interviews and talking about gaps in your work history.",
+        kind: GroupKind::Workshop,
+        focus: &[FocusArea::Goals, FocusArea::LifeSkills, FocusArea::RoleCompetency],
+        audience: &[Audience::Individuals, Audience::JusticeInvolved],
+        membership: Membership::Open,
+        capacity: 16,
+        capacity_rule: CapacityRule::Warn,
+        curriculum: None,
+        rrule: "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH",
+        start_time: "14:00",
+        minutes: 120,
+        place: Place::Room(4, "Meeting room B"),
+        lead: 1,
+        co: None,
+        volunteer: false,
+        peer_led: false,
+        listed: true,
+        days: 240,
+    },
+    GroupSpec {
+        name: "Veterans Peer Support",
+        description: "Veterans supporting veterans in recovery.",
+        kind: GroupKind::PeerRecovery,
+        focus: &[FocusArea::CrisisRecovery, FocusArea::Transitions, FocusArea::SupportNetworks],
+        audience: &[Audience::Veterans],
+        membership: Membership::Closed,
+        capacity: 10,
+        capacity_rule: CapacityRule::Warn,
+        curriculum: None,
+        rrule: "FREQ=WEEKLY;BYDAY=TU",
+        start_time: "12:00",
+        minutes: 90,
+        place: Place::Room(0, "Room 2"),
+        lead: 2,
+        co: None,
+        volunteer: true,
+        peer_led: true,
+        listed: false,
+        days: 210,
+    },
+    GroupSpec {
+        name: "Reentry Support Group",
+        description: "For people coming home from jail or prison: the first months back.",
+        kind: GroupKind::Support,
+        focus: &[FocusArea::Transitions, FocusArea::SupportiveResources, FocusArea::DailyStress],
+        audience: &[Audience::JusticeInvolved],
+        membership: Membership::Closed,
+        capacity: 12,
+        capacity_rule: CapacityRule::Warn,
+        curriculum: None,
+        rrule: "FREQ=WEEKLY;BYDAY=WE",
+        start_time: "18:00",
+        minutes: 90,
+        place: Place::Room(0, "Room 2"),
+        lead: 0,
+        co: Some(3),
+        volunteer: false,
+        peer_led: false,
+        listed: false,
+        days: 180,
+    },
+];
+
+/// The peer volunteer who co-facilitates some groups (named only: volunteers have no sign-in).
+const VOLUNTEER: &str = "Morgan Ellis";
+
+/// The two facilitators added for groups: (e-mail, name).
+const MORE_FACILITATORS: [(&str, &str); 2] =
+    [("facilitator-02@demo.example", "Noor Haddad"), ("facilitator-03@demo.example", "Tomas Lindqvist")];
+
+const GROUP_TOPICS: &[&str] = &[
+    "Staying well through stressful weeks",
+    "What keeps us coming back",
+    "Sleep, routine and recovery",
+    "Dealing with old friends and old places",
+    "Making amends and rebuilding trust",
+    "Money worries",
+    "Finding meaning and purpose",
+    "Handling anger",
+    "Loneliness and connection",
+    "Celebrating milestones",
+];
+const LOG_PROGRESS: &[&str] = &[
+    "The group is settling into a rhythm; more members speak up in the first round.",
+    "Members are supporting each other between sessions and said so tonight.",
+    "Quieter session; two members said the week had been hard and the group made room for that.",
+    "Good energy. Members are starting to challenge each other gently.",
+    "Newer members joined in more than last time.",
+    "The group is working well together and keeping to its agreement.",
+];
+const LOG_ADAPTATIONS: &[&str] = &[
+    "Shortened the reading and spent longer on check-in because several members had a hard week.",
+    "Offered the handout in large print and read it aloud.",
+    "Added a short break halfway for members coming straight from work.",
+    "Split into pairs for the exercise so quieter members had room to talk.",
+    "Moved the role-play to the end after members asked for more time to talk first.",
+    "Used the whiteboard instead of the worksheet; several members prefer not to write.",
+];
+const LOG_ACTIVITIES: &[&str] = &[
+    "Invited members to the recovery centre's Saturday walk.",
+    "Shared the community garden sign-up sheet.",
+    "Told the group about the art night at the library.",
+    "Passed round the volunteer roles for the centre's open day.",
+    "Shared the dates of the recovery month picnic.",
+];
+const LOG_SAFETY: &[&str] = &[
+    "A member left early and upset; the facilitator called that evening and they are safe.",
+    "A member mentioned feeling unsafe at home; the facilitator followed up privately and offered coaching.",
+];
+const CHECKOUT_COMMENTS: &[&str] = &[
+    "Good to hear how others handle this.",
+    "I needed this today.",
+    "Could we have more time for check-in?",
+    "The handout was useful.",
+    "Felt heard.",
+    "A bit rushed at the end.",
+];
+const CANCEL_REASONS: &[&str] = &[
+    "Facilitator unwell and no cover available.",
+    "Snowstorm: the centre closed early.",
+    "Room unavailable; the group took a week off.",
+];
+const HOLIDAY_REASON: &str = "Holiday: the centre is closed.";
+
+/// The demo's facilitators: the named one, the two added here and the supervisor.
+struct GroupStaff {
+    people: [Uuid; 4],
+    attested_by: Uuid,
+    director: Uuid,
+}
+
+fn weekday_code(day: Date) -> &'static str {
+    ["MO", "TU", "WE", "TH", "FR", "SA", "SU"][day.weekday().number_days_from_monday() as usize]
+}
+
+/// Days the recovery centre is closed: New Year's Day, Memorial Day, Independence Day, Labor Day,
+/// Thanksgiving and Christmas.
+fn centre_closed(day: Date) -> bool {
+    use time::{Month, Weekday};
+    let (month, d, weekday) = (day.month(), day.day(), day.weekday());
+    match month {
+        Month::January => d == 1,
+        Month::May => weekday == Weekday::Monday && d > 24,
+        Month::July => d == 4,
+        Month::September => weekday == Weekday::Monday && d <= 7,
+        Month::November => weekday == Weekday::Thursday && (22..=28).contains(&d),
+        Month::December => d == 25,
+        _ => false,
+    }
+}
+
+#[derive(Default)]
+struct GroupRows {
+    curricula: Vec<curriculum::Model>,
+    versions: Vec<curriculum_version::Model>,
+    groups: Vec<support_group::Model>,
+    facilitators: Vec<group_facilitator::Model>,
+    readiness: Vec<facilitator_readiness::Model>,
+    schedules: Vec<group_schedule::Model>,
+    sessions: Vec<group_session::Model>,
+    members: Vec<group_member::Model>,
+    attendance: Vec<group_attendance::Model>,
+    feedback: Vec<group_feedback::Model>,
+    contacts: Vec<coaching_contact::Model>,
+}
+
+/// How many demo groups an organisation of `people` runs: six, and one more for every ten
+/// thousand people, at most ten.
+fn group_count(people: usize) -> usize {
+    (6 + people / 10_000).min(GROUP_SPECS.len())
+}
+
+/// A year of education and support groups: three curricula, facilitators (one still missing a
+/// group-leadership skill, so the readiness warning shows) and a peer volunteer, schedules from
+/// about a year ago, members with their availability, and every past session stored: mostly held
+/// with attendance, drop-ins, anonymous counts, logs and check-out answers, some cancelled for
+/// holidays or moved, a few deliberately left without a record. Attendance by people in coaching
+/// is a signed coaching contact, and their status shows it as their last contact.
+#[allow(clippy::too_many_arguments)]
+async fn insert_groups(
+    txn: &db::WriteTxn,
+    mut rng: ChaCha8Rng,
+    org_id: Uuid,
+    programs: &[Uuid],
+    sites: &[Uuid],
+    team: &Team,
+    members: &[Member],
+    hash: &str,
+    now: OffsetDateTime,
+) -> anyhow::Result<usize> {
+    let today = crate::app::local_date(ORG_TIME_ZONE, now);
+    let groups_program = programs[2];
+
+    // Two more facilitators in the groups program, supervised like the named one.
+    let mut added = Vec::new();
+    for (email, name) in MORE_FACILITATORS {
+        let id = uuid(&mut rng);
+        added.push(id);
+        staff::Entity::insert(staff::ActiveModel {
+            id: Set(id),
+            org_id: Set(org_id),
+            email: Set(email.into()),
+            display_name: Set(name.into()),
+            job_title: Set(Some(job_title(Role::GroupFacilitator).into())),
+            roles: Set(db::staff::roles_to_text(&[Role::GroupFacilitator])),
+            password_hash: Set(hash.to_string()),
+            supervisor_id: Set(Some(team.supervisor)),
+            active: Set(true),
+            totp_secret: Set(None),
+            totp_enabled: Set(false),
+            totp_last_step: Set(None),
+            failed_logins: Set(0),
+            locked_until: Set(None),
+            last_login_at: Set(None),
+            password_changed_at: Set(now),
+            must_change_password: Set(false),
+            language: Set(None),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        })
+        .exec_without_returning(&**txn)
+        .await?;
+        staff_program::Entity::insert(staff_program::ActiveModel {
+            org_id: Set(org_id),
+            staff_id: Set(id),
+            program_id: Set(groups_program),
+        })
+        .exec_without_returning(&**txn)
+        .await?;
+    }
+    let crew = GroupStaff {
+        people: [team.facilitator, added[0], added[1], team.supervisor],
+        attested_by: team.supervisor,
+        director: team.director,
+    };
+
+    let mut g = GroupGen { rng, org_id, now, today, rows: GroupRows::default(), contact_at: HashMap::new() };
+    let curricula = g.curricula(&crew);
+    g.readiness(&crew);
+
+    // Who may join: not the named coach's people (their worklist is shaped to the day) nor the
+    // information line's callers, and nobody just back from a return to use.
+    let pool: Vec<&Member> = members.iter().filter(|m| m.worker != team.coach && m.program != 3).collect();
+    let candidates: Vec<&Member> = pool.choose_multiple(&mut g.rng, pool.len().min(400)).copied().collect();
+    let statuses = coaching_status::Entity::find()
+        .filter(coaching_status::Column::OrgId.eq(org_id))
+        .filter(coaching_status::Column::PersonId.is_in(candidates.iter().map(|m| m.person_id)))
+        .all(&**txn)
+        .await?;
+    let lapsed: HashSet<Uuid> = statuses.iter().filter(|s| s.open_lapse_on.is_some()).map(|s| s.person_id).collect();
+    let in_coaching: HashSet<Uuid> = statuses.iter().map(|s| s.person_id).collect();
+    let candidates: Vec<&Member> = candidates.into_iter().filter(|m| !lapsed.contains(&m.person_id)).collect();
+    // The program a group contact is recorded under: the person's own enrolment.
+    let program_of: HashMap<Uuid, Uuid> = candidates.iter().map(|m| (m.person_id, programs[m.program])).collect();
+
+    for spec in &GROUP_SPECS[..group_count(members.len())] {
+        let site = match spec.place {
+            Place::Room(i, _) => sites.get(i).copied(),
+            Place::Online => None,
+        };
+        g.group(spec, &crew, groups_program, site, &curricula, &candidates, &in_coaching, &program_of);
+    }
+
+    let rows = std::mem::take(&mut g.rows);
+    insert_all::<curriculum::ActiveModel>(txn, active(rows.curricula)).await?;
+    insert_all::<curriculum_version::ActiveModel>(txn, active(rows.versions)).await?;
+    insert_all::<support_group::ActiveModel>(txn, active(rows.groups)).await?;
+    insert_all::<group_facilitator::ActiveModel>(txn, active(rows.facilitators)).await?;
+    insert_all::<facilitator_readiness::ActiveModel>(txn, active(rows.readiness)).await?;
+    insert_all::<group_schedule::ActiveModel>(txn, active(rows.schedules)).await?;
+    insert_all::<group_session::ActiveModel>(txn, active(rows.sessions)).await?;
+    insert_all::<group_member::ActiveModel>(txn, active(rows.members)).await?;
+    insert_all::<coaching_contact::ActiveModel>(txn, active(rows.contacts)).await?;
+    insert_all::<group_attendance::ActiveModel>(txn, active(rows.attendance)).await?;
+    insert_all::<group_feedback::ActiveModel>(txn, active(rows.feedback)).await?;
+
+    // A group session can now be someone's last contact.
+    for mut status in statuses {
+        let Some(at) = g.contact_at.get(&status.person_id).copied() else { continue };
+        if status.last_contact_at.is_some_and(|last| last >= at) {
+            continue;
+        }
+        let frequency = ContactFrequency::parse(&status.frequency).unwrap_or(ContactFrequency::Monthly);
+        let due = coaching_rules::next_contact_due(crate::app::local_date(ORG_TIME_ZONE, at), frequency);
+        status.updated_at = status.updated_at.max(at);
+        coaching_status::Entity::update_many()
+            .col_expr(coaching_status::Column::LastContactAt, sea_orm::sea_query::Expr::value(at))
+            .col_expr(coaching_status::Column::ContactDueOn, sea_orm::sea_query::Expr::value(due))
+            .col_expr(coaching_status::Column::UpdatedAt, sea_orm::sea_query::Expr::value(status.updated_at))
+            .filter(coaching_status::Column::OrgId.eq(org_id))
+            .filter(coaching_status::Column::PersonId.eq(status.person_id))
+            .exec(&**txn)
+            .await?;
+    }
+    Ok(added.len())
+}
+
+struct GroupGen {
+    rng: ChaCha8Rng,
+    org_id: Uuid,
+    now: OffsetDateTime,
+    today: Date,
+    rows: GroupRows,
+    /// The latest group contact of each person in coaching.
+    contact_at: HashMap<Uuid, OffsetDateTime>,
+}
+
+/// A curriculum's id, current version and its sessions' topics.
+struct DemoCurriculum {
+    id: Uuid,
+    version: i32,
+    topics: Vec<&'static str>,
+}
+
+impl GroupGen {
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.rng.gen_range(0..items.len())]
+    }
+
+    /// A moment `minutes` after `at`, never later than now.
+    fn after(&mut self, at: OffsetDateTime, minutes: std::ops::RangeInclusive<i64>) -> OffsetDateTime {
+        (at + Duration::minutes(self.rng.gen_range(minutes))).min(self.now)
+    }
+
+    fn curricula(&mut self, crew: &GroupStaff) -> Vec<DemoCurriculum> {
+        let written = self.now - Duration::days(400);
+        let mut out = Vec::new();
+        for (n, spec) in CURRICULA.iter().enumerate() {
+            let id = uuid(&mut self.rng);
+            let ids: Vec<Uuid> = spec.sessions.iter().map(|_| uuid(&mut self.rng)).collect();
+            let slug: String = spec.title.to_lowercase().replace(' ', "-");
+            let sessions_json = |count: usize| {
+                let sessions: Vec<serde_json::Value> = spec.sessions[..count]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (topic, objectives, activities, handout))| {
+                        serde_json::json!({
+                            "id": ids[i], "number": i + 1, "topic": topic, "objectives": objectives,
+                            "activities": activities,
+                            "materials": [{ "label": handout, "url": format!("https://example.org/materials/{slug}-{}.pdf", i + 1) }],
+                        })
+                    })
+                    .collect();
+                serde_json::Value::Array(sessions).to_string()
+            };
+            // The skills course gained its last session after members asked for it.
+            let versions: Vec<(usize, Option<&str>)> = if n == 0 {
+                vec![
+                    (spec.sessions.len() - 1, None),
+                    (spec.sessions.len(), Some("Added a closing session on planning ahead, as members asked.")),
+                ]
+            } else {
+                vec![(spec.sessions.len(), None)]
+            };
+            for (k, (count, note)) in versions.iter().enumerate() {
+                self.rows.versions.push(curriculum_version::Model {
+                    id: uuid(&mut self.rng),
+                    org_id: self.org_id,
+                    curriculum_id: id,
+                    number: k as i32 + 1,
+                    title: spec.title.into(),
+                    summary: Some(spec.summary.into()),
+                    audience: Some(spec.audience.into()),
+                    sessions: sessions_json(*count),
+                    change_note: note.map(str::to_string),
+                    created_by: crew.people[0],
+                    created_at: written + Duration::days(30 * k as i64),
+                });
+            }
+            let version = versions.len() as i32;
+            let updated = written + Duration::days(30 * (version as i64 - 1));
+            self.rows.curricula.push(curriculum::Model {
+                id,
+                org_id: self.org_id,
+                title: spec.title.into(),
+                status: CurriculumStatus::Active.code().into(),
+                current_version: version,
+                created_by: crew.people[0],
+                updated_by: crew.people[0],
+                version,
+                created_at: written,
+                updated_at: updated,
+            });
+            out.push(DemoCurriculum { id, version, topics: spec.sessions.iter().map(|s| s.0).collect() });
+        }
+        out
+    }
+
+    /// Attestations that facilitators are ready to lead groups; the third facilitator is still
+    /// waiting for the group dynamics and safety training.
+    fn readiness(&mut self, crew: &GroupStaff) {
+        let all: Vec<&str> = ReadinessArea::CODES.to_vec();
+        let missing: Vec<&str> = all.iter().copied().filter(|a| *a != ReadinessArea::DynamicsSafety.code()).collect();
+        let entries: [(Option<Uuid>, Option<&str>, &[&str], Option<&str>, Uuid); 5] = [
+            (Some(crew.people[0]), None, &all, None, crew.attested_by),
+            (Some(crew.people[1]), None, &all, None, crew.attested_by),
+            (
+                Some(crew.people[2]),
+                None,
+                &missing,
+                Some("Group dynamics and safety training booked for next month."),
+                crew.attested_by,
+            ),
+            (Some(crew.people[3]), None, &all, None, crew.director),
+            (None, Some(VOLUNTEER), &all, Some("Peer volunteer; completed the facilitator course."), crew.attested_by),
+        ];
+        for (staff_id, volunteer, areas, note, by) in entries {
+            let at = self.now - Duration::days(self.rng.gen_range(380..420));
+            self.rows.readiness.push(facilitator_readiness::Model {
+                id: uuid(&mut self.rng),
+                org_id: self.org_id,
+                staff_id,
+                volunteer_name: volunteer.map(str::to_string),
+                areas: areas.join(";"),
+                note: note.map(str::to_string),
+                attested_by: by,
+                attested_at: at,
+            });
+        }
+    }
+
+    /// Availability such as "TU-evening;SA-morning", usually including the group's own slot.
+    fn availability(&mut self, own: &str) -> String {
+        let parts = [DayPart::Morning, DayPart::Afternoon, DayPart::Evening];
+        let mut slots = vec![own.to_string()];
+        for _ in 0..self.rng.gen_range(0..=2) {
+            let day = self.pick(&["MO", "TU", "WE", "TH", "FR", "SA", "SU"]);
+            let part = self.pick(&parts);
+            slots.push(format!("{day}-{}", part.code()));
+        }
+        if self.rng.gen_bool(0.1) {
+            slots.remove(0);
+        }
+        slots.sort();
+        slots.dedup();
+        slots.join(";")
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn group(
+        &mut self,
+        spec: &GroupSpec,
+        crew: &GroupStaff,
+        program_id: Uuid,
+        site_id: Option<Uuid>,
+        curricula: &[DemoCurriculum],
+        candidates: &[&Member],
+        in_coaching: &HashSet<Uuid>,
+        program_of: &HashMap<Uuid, Uuid>,
+    ) {
+        use crate::groups::{from_timestamp, rule_of, to_timestamp};
+        let id = uuid(&mut self.rng);
+        let lead = crew.people[spec.lead];
+        let created = self.now - Duration::days(spec.days + 10);
+        let curriculum = spec.curriculum.and_then(|c| curricula.get(c));
+        let (room, online_link) = match spec.place {
+            Place::Room(_, room) => (Some(room.to_string()), None),
+            Place::Online => {
+                (None, Some(format!("https://meet.example.org/harbour-light-{}", self.rng.gen_range(1000..9999))))
+            }
+        };
+        self.rows.groups.push(support_group::Model {
+            id,
+            org_id: self.org_id,
+            program_id,
+            name: spec.name.into(),
+            kind: spec.kind.code().into(),
+            focus_areas: spec.focus.iter().map(|f| f.code()).collect::<Vec<_>>().join(";"),
+            audience: spec.audience.iter().map(|a| a.code()).collect::<Vec<_>>().join(";"),
+            description: Some(spec.description.into()),
+            membership: spec.membership.code().into(),
+            capacity: Some(spec.capacity),
+            capacity_rule: spec.capacity_rule.code().into(),
+            language: "en".into(),
+            site_id,
+            room: room.clone(),
+            online_link,
+            peer_led: spec.peer_led,
+            listed_publicly: spec.listed,
+            curriculum_id: curriculum.map(|c| c.id),
+            curriculum_version: curriculum.map(|c| c.version),
+            status: GroupStatus::Active.code().into(),
+            feed_token: format!("{:032x}", self.rng.r#gen::<u128>()),
+            created_by: crew.people[3],
+            updated_by: lead,
+            version: 1,
+            created_at: created,
+            updated_at: created,
+        });
+        let mut facilitators = vec![(Some(lead), None, FacilitatorRole::Lead)];
+        if let Some(co) = spec.co {
+            facilitators.push((Some(crew.people[co]), None, FacilitatorRole::CoFacilitator));
+        }
+        if spec.volunteer {
+            facilitators.push((None, Some(VOLUNTEER), FacilitatorRole::CoFacilitator));
+        }
+        for (staff_id, volunteer, role) in facilitators {
+            self.rows.facilitators.push(group_facilitator::Model {
+                id: uuid(&mut self.rng),
+                org_id: self.org_id,
+                group_id: id,
+                staff_id,
+                volunteer_name: volunteer.map(str::to_string),
+                role: role.code().into(),
+                added_by: crew.people[3],
+                added_at: created,
+            });
+        }
+        let starts_on = self.today - Duration::days(spec.days);
+        let schedule = group_schedule::Model {
+            id: uuid(&mut self.rng),
+            org_id: self.org_id,
+            group_id: id,
+            rrule: Some(spec.rrule.into()),
+            starts_on,
+            start_time: spec.start_time.into(),
+            minutes: spec.minutes,
+            ends_on: None,
+            room: room.clone(),
+            active: true,
+            created_by: crew.people[3],
+            updated_by: crew.people[3],
+            version: 1,
+            created_at: created,
+            updated_at: created,
+        };
+        let occurrences = rule_of(&schedule).occurrences(
+            ORG_TIME_ZONE,
+            to_timestamp(starts_on.midnight().assume_utc() - Duration::days(1)),
+            to_timestamp(self.now + Duration::days(60)),
+        );
+        self.rows.schedules.push(schedule.clone());
+
+        // Members: closed groups fill most places; open groups have a core and drop-ins.
+        let first_day = occurrences.first().map(|o| crate::app::local_date(ORG_TIME_ZONE, from_timestamp(o.starts_at)));
+        let own_slot = {
+            let hour: u32 = spec.start_time[..2].parse().unwrap_or(12);
+            let part = match hour {
+                0..12 => DayPart::Morning,
+                12..17 => DayPart::Afternoon,
+                _ => DayPart::Evening,
+            };
+            format!("{}-{}", first_day.map_or("MO", weekday_code), part.code())
+        };
+        let wanted = match spec.membership {
+            Membership::Closed => (spec.capacity - self.rng.gen_range(1..=3)).max(4) as usize,
+            Membership::Open => self.rng.gen_range(6..=10),
+        };
+        let chosen: Vec<&Member> =
+            candidates.choose_multiple(&mut self.rng, wanted.min(candidates.len())).copied().collect();
+        // (person, joined, left)
+        let mut roster: Vec<(Uuid, Date, Option<Date>)> = Vec::new();
+        for m in &chosen {
+            let joined = if self.rng.gen_bool(0.7) {
+                starts_on
+            } else {
+                starts_on + Duration::days(self.rng.gen_range(0..spec.days.max(1)))
+            }
+            .max(m.started_on + Duration::days(3));
+            if joined > self.today {
+                continue;
+            }
+            let left = (self.rng.gen_bool(0.1) && (self.today - joined).whole_days() > 60)
+                .then(|| joined + Duration::days(self.rng.gen_range(30..(self.today - joined).whole_days())));
+            let availability = self.availability(&own_slot);
+            self.rows.members.push(group_member::Model {
+                id: uuid(&mut self.rng),
+                org_id: self.org_id,
+                group_id: id,
+                person_id: m.person_id,
+                status: if left.is_some() { MemberStatus::Left } else { MemberStatus::Active }.code().into(),
+                joined_on: joined,
+                left_on: left,
+                availability: Some(availability),
+                added_by: lead,
+                version: 1,
+                created_at: joined.midnight().assume_utc() + Duration::hours(15),
+                updated_at: left.unwrap_or(joined).midnight().assume_utc() + Duration::hours(15),
+            });
+            roster.push((m.person_id, joined, left));
+        }
+        let roster_ids: HashSet<Uuid> = roster.iter().map(|r| r.0).collect();
+        let walk_ins: Vec<&Member> =
+            candidates.iter().copied().filter(|m| !roster_ids.contains(&m.person_id)).collect();
+
+        // Every past session, and the holidays ahead already cancelled.
+        let past: Vec<usize> = occurrences
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| from_timestamp(o.ends_at) <= self.now)
+            .map(|(i, _)| i)
+            .collect();
+        let latest = past.last().copied();
+        let mut held = 0usize;
+        let remote = spec.place.is_online();
+        let (mode, setting, activity) = match (remote, spec.kind) {
+            (true, _) => (ContactMode::Video, ContactSetting::Remote, CoachingActivity::RecoveryCommunity),
+            (false, GroupKind::Education) => {
+                (ContactMode::FaceToFace, ContactSetting::Community, CoachingActivity::Education)
+            }
+            (false, _) => (ContactMode::FaceToFace, ContactSetting::Community, CoachingActivity::RecoveryCommunity),
+        };
+        for (i, o) in occurrences.iter().enumerate() {
+            let occurrence = from_timestamp(o.starts_at);
+            let ends = from_timestamp(o.ends_at);
+            let day = crate::app::local_date(ORG_TIME_ZONE, occurrence);
+            let is_past = ends <= self.now;
+            let base = group_session::Model {
+                id: uuid(&mut self.rng),
+                org_id: self.org_id,
+                group_id: id,
+                schedule_id: Some(schedule.id),
+                occurrence_start: Some(occurrence),
+                starts_at: occurrence,
+                ends_at: ends,
+                status: SessionStatus::Held.code().into(),
+                cancel_reason: None,
+                room: room.clone(),
+                curriculum_session: None,
+                topic: None,
+                anonymous_count: 0,
+                topics_covered: None,
+                progress: None,
+                adaptations: None,
+                activities_offered: None,
+                opportunities: None,
+                safety_concerns: None,
+                logged_by: None,
+                logged_at: None,
+                checkout_token: None,
+                created_by: lead,
+                updated_by: lead,
+                version: 1,
+                created_at: occurrence.min(self.now),
+                updated_at: occurrence.min(self.now),
+            };
+            if !is_past {
+                // Holidays in the next weeks are already called off; in-progress sessions wait.
+                if occurrence > self.now && centre_closed(day) {
+                    let at = self.now - Duration::days(self.rng.gen_range(1..10));
+                    self.rows.sessions.push(group_session::Model {
+                        status: SessionStatus::Cancelled.code().into(),
+                        cancel_reason: Some(HOLIDAY_REASON.into()),
+                        created_at: at,
+                        updated_at: at,
+                        ..base
+                    });
+                }
+                continue;
+            }
+            let recent = Some(i) == latest;
+            if centre_closed(day) {
+                let at = occurrence - Duration::days(self.rng.gen_range(3..14));
+                self.rows.sessions.push(group_session::Model {
+                    status: SessionStatus::Cancelled.code().into(),
+                    cancel_reason: Some(HOLIDAY_REASON.into()),
+                    created_at: at,
+                    updated_at: at,
+                    ..base
+                });
+                continue;
+            }
+            let roll = if recent { 99 } else { self.rng.gen_range(0..100) };
+            let mut session = match roll {
+                0..2 => {
+                    let at = occurrence - Duration::hours(self.rng.gen_range(3..48));
+                    let reason = self.pick(CANCEL_REASONS);
+                    self.rows.sessions.push(group_session::Model {
+                        status: SessionStatus::Cancelled.code().into(),
+                        cancel_reason: Some(reason.into()),
+                        created_at: at,
+                        updated_at: at,
+                        ..base
+                    });
+                    continue;
+                }
+                // Left without a record on purpose: the evidence report flags these.
+                2..5 => continue,
+                5..7 if (self.now - occurrence).whole_days() > 3 => {
+                    let shift = self.pick(&[Duration::days(1), Duration::days(-1), Duration::hours(2)]);
+                    group_session::Model { starts_at: occurrence + shift, ends_at: ends + shift, ..base }
+                }
+                _ => base,
+            };
+            held += 1;
+            let (number, topic) = match curriculum {
+                Some(c) if !c.topics.is_empty() => {
+                    let n = (held - 1) % c.topics.len();
+                    (Some(n as i32 + 1), c.topics[n].to_string())
+                }
+                _ => (None, self.pick(GROUP_TOPICS).to_string()),
+            };
+            session.curriculum_session = number;
+            session.topic = Some(topic.clone());
+            if spec.membership == Membership::Open && self.rng.gen_bool(0.5) {
+                session.anonymous_count = self.rng.gen_range(1..=4);
+            }
+            let finished = session.ends_at.min(self.now);
+            let recorded_at = self.after(finished, 5..=90);
+            session.created_at = recorded_at;
+            session.updated_at = recorded_at;
+            // Most sessions get a log; the most recent one may still be waiting for it.
+            if self.rng.gen_bool(if recent { 0.5 } else { 0.9 }) {
+                let mut opportunities: Vec<&str> =
+                    SessionOpportunity::CODES.iter().copied().filter(|_| self.rng.gen_bool(0.5)).collect();
+                if opportunities.is_empty() {
+                    opportunities.push(SessionOpportunity::SharingExperience.code());
+                }
+                session.topics_covered = Some(format!("{topic}. Check-in round and closing round."));
+                session.progress = Some(self.pick(LOG_PROGRESS).into());
+                session.adaptations = self.rng.gen_bool(0.6).then(|| self.pick(LOG_ADAPTATIONS).into());
+                session.activities_offered = self.rng.gen_bool(0.4).then(|| self.pick(LOG_ACTIVITIES).into());
+                session.opportunities = Some(opportunities.join(";"));
+                session.safety_concerns = self.rng.gen_bool(0.02).then(|| self.pick(LOG_SAFETY).into());
+                session.logged_by = Some(lead);
+                session.logged_at = Some(self.after(recorded_at, 0..=600));
+                session.updated_at = session.logged_at.unwrap_or(recorded_at);
+                session.version = 2;
+            }
+
+            // Attendance: members enrolled that day, and for open groups a few drop-ins.
+            let mut present: Vec<Uuid> = Vec::new();
+            for (person, joined, left) in &roster {
+                if *joined > day || left.is_some_and(|l| l <= day) {
+                    continue;
+                }
+                let status = match self.rng.gen_range(0..100) {
+                    0..76 => AttendanceStatus::Present,
+                    76..90 => AttendanceStatus::Absent,
+                    _ => AttendanceStatus::Excused,
+                };
+                let how = Attend { by: lead, at: recorded_at, shape: (mode, setting, activity), group_name: spec.name };
+                self.attend(&session, *person, status, false, &how, in_coaching, program_of);
+                if status == AttendanceStatus::Present {
+                    present.push(*person);
+                }
+            }
+            if spec.membership == Membership::Open && !walk_ins.is_empty() {
+                let count = self.rng.gen_range(0..=2).min(walk_ins.len());
+                let drop_ins: Vec<Uuid> = walk_ins.choose_multiple(&mut self.rng, count).map(|m| m.person_id).collect();
+                for person in drop_ins {
+                    let how =
+                        Attend { by: lead, at: recorded_at, shape: (mode, setting, activity), group_name: spec.name };
+                    self.attend(&session, person, AttendanceStatus::Present, true, &how, in_coaching, program_of);
+                    present.push(person);
+                }
+            }
+
+            // Check-out answers for about half the sessions.
+            if !present.is_empty() && self.rng.gen_bool(0.5) {
+                let answers = self.rng.gen_range(1..=present.len().min(4));
+                for person in present.choose_multiple(&mut self.rng, answers).copied().collect::<Vec<_>>() {
+                    let by_member = self.rng.gen_bool(0.4);
+                    let felt_safe = self.pick(&[3, 4, 4, 5, 5, 5]);
+                    let useful = self.pick(&[2, 3, 4, 4, 5, 5]);
+                    let comment = self.rng.gen_bool(0.3).then(|| self.pick(CHECKOUT_COMMENTS).to_string());
+                    let at = self.after(finished, 0..=30);
+                    self.rows.feedback.push(group_feedback::Model {
+                        id: uuid(&mut self.rng),
+                        org_id: self.org_id,
+                        session_id: session.id,
+                        group_id: id,
+                        person_id: (!by_member).then_some(person),
+                        source: if by_member { FeedbackSource::Member } else { FeedbackSource::Facilitator }
+                            .code()
+                            .into(),
+                        felt_safe: Some(felt_safe),
+                        useful: Some(useful),
+                        comment,
+                        recorded_by: (!by_member).then_some(lead),
+                        created_at: at,
+                    });
+                }
+            }
+            self.rows.sessions.push(session);
+        }
+    }
+
+    /// One attendance mark; present people in coaching get the signed contact it counts as.
+    fn attend(
+        &mut self,
+        session: &group_session::Model,
+        person_id: Uuid,
+        status: AttendanceStatus,
+        drop_in: bool,
+        how: &Attend<'_>,
+        in_coaching: &HashSet<Uuid>,
+        program_of: &HashMap<Uuid, Uuid>,
+    ) {
+        let Attend { by, at, shape: (mode, setting, activity), group_name } = *how;
+        let present = status == AttendanceStatus::Present;
+        let leadership = (present && self.rng.gen_bool(0.08)).then(|| self.pick(LeadershipRole::CODES).to_string());
+        let mut contact_id = None;
+        if present && in_coaching.contains(&person_id) {
+            let id = uuid(&mut self.rng);
+            contact_id = Some(id);
+            let minutes = (session.ends_at - session.starts_at).whole_minutes().clamp(1, 24 * 60) as i32;
+            self.rows.contacts.push(coaching_contact::Model {
+                id,
+                org_id: self.org_id,
+                person_id,
+                program_id: program_of.get(&person_id).copied(),
+                worker_id: by,
+                occurred_at: session.starts_at,
+                minutes,
+                mode: mode.code().into(),
+                setting: setting.code().into(),
+                present: None,
+                activities: activity.code().into(),
+                goals: String::new(),
+                note: format!("Took part in the group session ({group_name})."),
+                status: NoteStatus::Signed.code().into(),
+                signed_at: Some(at),
+                signed_by: Some(by),
+                warnings: None,
+                lapse_id: None,
+                group_session_id: Some(session.id),
+                version: 1,
+                created_at: at,
+                updated_at: at,
+            });
+            let last = self.contact_at.entry(person_id).or_insert(session.starts_at);
+            *last = (*last).max(session.starts_at);
+        }
+        self.rows.attendance.push(group_attendance::Model {
+            org_id: self.org_id,
+            session_id: session.id,
+            person_id,
+            group_id: session.group_id,
+            status: status.code().into(),
+            drop_in,
+            leadership,
+            contact_id,
+            recorded_by: by,
+            recorded_at: at,
+            version: 1,
+        });
+    }
+}
+
+/// Who recorded attendance, when, and what the contact it counts as looks like.
+#[derive(Clone, Copy)]
+struct Attend<'a> {
+    by: Uuid,
+    at: OffsetDateTime,
+    shape: (ContactMode, ContactSetting, CoachingActivity),
+    group_name: &'a str,
+}
+
+impl Place {
+    fn is_online(self) -> bool {
+        matches!(self, Place::Online)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -3917,6 +5118,64 @@ mod tests {
         assert!(!w.drafts.is_empty(), "a draft note");
         assert!(w.open_lapses[0].open_lapse_on.is_some_and(|d| d < today));
         conn.execute_unprepared("SELECT 1").await.expect("still usable");
+        db.close().await;
+    }
+
+    #[tokio::test]
+    async fn a_year_of_groups_with_held_cancelled_moved_and_unrecorded_sessions() {
+        use crate::groups::evidence::{self, ScheduleFilter, Scope};
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("demo.db").display());
+        let db = Db::connect(&url).await.expect("connect");
+        db.migrate().await.expect("migrate");
+        let now = OffsetDateTime::from_unix_timestamp(1_795_000_000).expect("time");
+        let summary = generate(&db, 300, 1, now).await.expect("demo");
+        let conn = db.conn();
+        let groups = support_group::Entity::find().all(conn).await.expect("groups");
+        assert_eq!(groups.len(), 6);
+        assert_eq!(curriculum::Entity::find().all(conn).await.expect("curricula").len(), 3);
+        assert!(groups.iter().any(|g| g.online_link.is_some() && g.site_id.is_none()), "one online group");
+        for g in &groups {
+            for code in g.focus_areas.split(';') {
+                let area = FocusArea::parse(code).expect("focus code");
+                assert!(crate::domain::groups::focus_areas(crate::domain::codes::Edition::Cse2024).contains(&area));
+            }
+        }
+        let readiness = facilitator_readiness::Entity::find().all(conn).await.expect("readiness");
+        let short: Vec<_> =
+            readiness.iter().filter(|r| r.areas.split(';').count() < ReadinessArea::ALL.len()).collect();
+        assert_eq!(short.len(), 1, "one facilitator still misses a skill");
+
+        let today = crate::app::local_date(ORG_TIME_ZONE, now);
+        let report =
+            evidence::build(conn, summary.org_id, ORG_TIME_ZONE, &Scope::All, &ScheduleFilter::year_to(today), now)
+                .await
+                .expect("report");
+        let t = &report.totals;
+        assert!(t.held > 150 && t.cancelled > 5 && t.moved > 0 && t.unrecorded > 0, "{t:?}");
+        assert!(t.unrecorded * 10 < t.held && t.cancelled * 5 < t.held, "{t:?}");
+        assert!(t.logs_percent.is_some_and(|p| p > 80), "{t:?}");
+        assert!(report.sessions.iter().any(|s| s.drop_ins > 0) && report.sessions.iter().any(|s| s.anonymous > 0));
+        assert!(report.groups.iter().all(|g| !g.facilitators.is_empty()));
+
+        // Attendance by people in coaching is a signed contact for the session.
+        let attendance = group_attendance::Entity::find().all(conn).await.expect("attendance");
+        let contacts = coaching_contact::Entity::find()
+            .filter(coaching_contact::Column::GroupSessionId.is_not_null())
+            .all(conn)
+            .await
+            .expect("contacts");
+        assert!(!contacts.is_empty());
+        for c in &contacts {
+            let a = attendance.iter().find(|a| a.contact_id == Some(c.id)).expect("attendance for the contact");
+            assert_eq!(
+                (a.person_id, a.status.as_str(), Some(a.session_id)),
+                (c.person_id, "present", c.group_session_id)
+            );
+            assert_eq!(c.status, "signed");
+        }
+        let feedback = group_feedback::Entity::find().all(conn).await.expect("feedback");
+        assert!(feedback.iter().all(|f| f.felt_safe.is_some_and(|v| (1..=5).contains(&v))));
         db.close().await;
     }
 

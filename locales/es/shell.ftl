@@ -30,3 +30,4 @@ signin-button = Iniciar sesión
 signin-error-credentials = El correo electrónico o la contraseña no son correctos. Revíselos e inténtelo de nuevo.
 field-email = Correo electrónico
 field-password = Contraseña
+nav-groups = Grupos

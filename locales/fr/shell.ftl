@@ -86,3 +86,4 @@ people-title = Personnes
 people-search-label = Trouver une personne
 people-search-placeholder = Nom, téléphone ou numéro de dossier
 person-add = Ajouter une personne
+nav-groups = Groupes

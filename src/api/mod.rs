@@ -1,6 +1,10 @@
 //! The JSON API under /api/v1: bearer tokens, the error envelope, OpenAPI from the handlers.
 
 pub mod coaching;
+pub mod curricula;
+pub mod group_evidence;
+pub mod group_sessions;
+pub mod groups;
 pub mod intake;
 pub mod people;
 pub mod setup;
@@ -30,7 +34,15 @@ use utoipa_swagger_ui::SwaggerUi;
     tags((name = "coaching", description = "Peer recovery coaching: a person's coaching status and contact \
         frequency, recovery/wellness plans (versions, agreement, merged concurrent edits, diffs), contacts and \
         progress notes (drafts, signing, addenda, guardrail warnings), lapses, mutual aid, natural supports, \
-        transfers, caseloads, the worklist and supervision counts.")),
+        transfers, caseloads, the worklist and supervision counts."),
+        (name = "groups", description = "Education and support groups: groups, facilitators and their readiness, \
+        recurring schedules with exceptions, members' availability and the best slots, calendar feeds."),
+        (name = "group-sessions", description = "Group sessions: members, attendance (counted as coaching contacts), \
+        session logs and check-out feedback."),
+        (name = "group-evidence", description = "Accreditation evidence for groups: the 12-month schedule with \
+        attendance counts, and the curricula."),
+        (name = "curricula", description = "Versioned curricula: sessions with topics, objectives, activities and \
+        materials, reusable across groups.")),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     components(schemas(crate::web::errors::ErrorEnvelope, crate::web::errors::ErrorItem))
@@ -52,7 +64,14 @@ impl Modify for BearerAuth {
 /// The API routes and the OpenAPI document generated from them.
 pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1", setup::routes().merge(people::routes()).merge(intake::routes()).merge(coaching::routes()))
+        .nest(
+            "/api/v1",
+            setup::routes().merge(people::routes()).merge(intake::routes()).merge(coaching::routes())
+                .merge(groups::routes())
+                .merge(group_sessions::routes())
+                .merge(group_evidence::routes())
+                .merge(curricula::routes()),
+        )
         .split_for_parts()
 }
 

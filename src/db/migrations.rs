@@ -7,6 +7,7 @@ use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
 mod coaching;
+mod groups;
 mod intake;
 
 pub struct Migrator;
@@ -14,7 +15,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Foundation), Box::new(intake::Intake), Box::new(coaching::Coaching)]
+        vec![Box::new(Foundation), Box::new(intake::Intake), Box::new(coaching::Coaching), Box::new(groups::Groups)]
     }
 }
 

@@ -5,10 +5,12 @@ pub mod clock;
 #[macro_use]
 pub mod codes;
 pub mod coaching;
+pub mod groups;
 pub mod guardrails;
 pub mod intake;
 pub mod person;
 pub mod risk;
+pub mod schedule;
 pub mod search;
 pub mod setup;
 pub mod validation;

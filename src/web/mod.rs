@@ -4,7 +4,11 @@ pub mod account;
 pub mod admin;
 pub mod coaching;
 pub mod crisis;
+pub mod curricula;
 pub mod errors;
+pub mod group_evidence;
+pub mod group_sessions;
+pub mod groups;
 pub mod intake;
 pub mod people;
 pub mod public;
@@ -45,6 +49,10 @@ pub fn router() -> Router<AppState> {
         .merge(people::routes())
         .merge(intake::routes())
         .merge(coaching::routes())
+        .merge(groups::routes())
+        .merge(group_sessions::routes())
+        .merge(group_evidence::routes())
+        .merge(curricula::routes())
         .merge(safety::routes())
         .merge(crisis::routes())
         .merge(public::routes())

@@ -1,0 +1,160 @@
+# Group members, attendance, session logs and check-out feedback.
+
+## Members
+members-title = Members
+members-capacity = { $active } of { $capacity } places taken
+members-capacity-none = { $active } { $active ->
+    [one] member
+   *[other] members
+  } (no limit on places)
+members-full = Full
+members-full-title = This group is full
+members-full-confirm = Every place is taken. Enrol this person anyway only if the group can still work well for everyone.
+members-full-refused = Every place is taken, and this group does not take more members than its places. Someone must leave before anyone else can join.
+members-enrol-anyway = Enrol anyway
+members-enrol-title = Enrol someone
+members-find = Find a person
+members-find-hint = A name or a record number such as MS-000123. Only people you work with are shown.
+members-find-button = Find
+members-find-none = Nobody you work with matches. Check the spelling, or ask the person's coach to enrol them.
+members-already-tag = Already a member
+members-enrol = Enrol
+members-enrol-by-number = Enrol by record number
+members-record-number = Record number
+members-record-number-hint = For example MS-000123.
+members-joined-on = Joined
+members-left-on = Left
+members-enrolled = Enrolled in the group.
+members-left = Marked as having left the group.
+members-active = Current members
+members-past = Past members
+members-none = Nobody is enrolled yet.
+members-past-none = Nobody has left the group.
+members-name = Name
+members-attendance = Attendance
+members-rate = { $rate }% ({ $attended } of { $held })
+members-rate-none = No sessions held yet
+members-leave = Mark as left
+members-leave-button = Mark as left
+members-rejoin = Re-join
+
+## The session page
+attendance-title = Attendance
+attendance-where = Where
+attendance-online = Online
+attendance-planned = Planned from the curriculum
+attendance-planned-session = Session { $number } of { $of }
+attendance-cancelled-title = This session is cancelled.
+attendance-change-session = Cancel or move this session
+attendance-not-started = Nothing has been recorded for this session yet.
+attendance-total = Present: { $present } · Came without giving a name: { $anonymous }
+attendance-everyone = Everyone present
+attendance-everyone-hint = Marks every member present. Then mark anyone who did not come, and save.
+attendance-everyone-saved = Everyone is marked present. Now mark anyone who did not come, and save.
+attendance-saved = Attendance saved.
+attendance-not-marked = Not marked
+attendance-drop-in-tag = Drop-in
+attendance-drop-ins = Drop-ins and people who did not give a name
+attendance-drop-in = Drop-in's record number
+attendance-drop-in-hint = Someone with a record who came to this session only, for example MS-000123. They are marked present.
+attendance-anonymous = People who came without giving a name
+attendance-anonymous-hint = A head count only. Nobody is recorded by name.
+attendance-save = Save attendance
+attendance-no-members = Nobody is enrolled in this group yet.
+attendance-enrol-link = Enrol members
+attendance-session-menu = This session
+attendance-conflict-title = Someone else saved attendance first
+attendance-conflict-explanation = Another facilitator saved this session while you were marking it. Nothing of yours was saved. Compare the marks below.
+attendance-conflict-saved = Saved
+attendance-conflict-yours = Yours
+attendance-conflict-next = The form below shows your marks. Check them, then save again to keep them.
+# The note of the coaching contact a group session counts as.
+attendance-contact-note = Attended group session: { $group }
+
+## The session log
+session-log-title = Session log
+session-log-topics = Topics covered
+session-log-topics-hint = What the group talked about or worked on.
+session-log-curriculum-session = Curriculum session delivered
+session-log-curriculum-hint = The number of the curriculum session, from 1 to { $of }.
+session-log-progress = How the group is progressing
+session-log-progress-hint = For example trust growing, members supporting each other, a change in who comes.
+session-log-adaptations = How you adapted the session to members' needs
+session-log-adaptations-hint = What you changed because members' needs or circumstances changed.
+session-log-activities = Activities of interest offered
+session-log-activities-hint = Activities members asked for or enjoy, offered in or after the session.
+session-log-opportunities = Opportunities the session gave members
+session-log-safety = Safety concerns
+session-log-safety-hint = Anything that affected members' safety, and what you did. Leave empty if there was none.
+session-log-leadership = Responsibilities and leadership members took
+session-log-leadership-hint = For each member present, tick what they took on.
+session-log-nobody-present = Nobody is marked present yet. Take attendance first to record members' responsibilities.
+session-log-save = Save the log
+session-log-back = Back to the session
+session-log-saved = Session log saved.
+session-log-none = No log has been written for this session yet.
+session-log-by = Written by { $name } on { $at }
+session-log-conflict-title = Someone else saved this session first
+session-log-conflict-explanation = Another facilitator saved this session while you were writing. Your log was not saved; it is kept in the form below. What is saved now:
+session-log-conflict-discard = Discard my log and see the saved session
+
+## Check-out feedback
+checkout-title = Check-out
+checkout-intro = Three short questions at the end of a session. Members can answer to you, or on their own phone without giving their name.
+checkout-record-title = Record a member's answers
+checkout-person = Member
+checkout-person-hint = Leave as "Not named" if the member prefers not to be named.
+checkout-person-none = Not named
+checkout-q-felt-safe = Did you feel safe and respected in the group today?
+checkout-q-useful = Did you find today's session useful?
+checkout-q-comment = Anything else you would like to tell us?
+checkout-scale-1 = 1 · Not at all
+checkout-scale-2 = 2
+checkout-scale-3 = 3 · Somewhat
+checkout-scale-4 = 4
+checkout-scale-5 = 5 · Very much
+checkout-record = Save answers
+checkout-recorded = Answers saved.
+checkout-phone-title = Members check out on their phone
+checkout-phone-explanation = Open a link members can use on their own phone. They do not sign in and are not asked their name. It works until a day after the session ends.
+checkout-phone-open = Open the check-out link
+checkout-phone-ready = Show this code to the group, or share the link. Answers are anonymous.
+checkout-phone-qr = QR code of the check-out link
+checkout-link-ready = The check-out link is open.
+checkout-summary-title = What members said
+checkout-none = No answers yet.
+checkout-answers = Answers
+checkout-answers-own-phone = { $count } on their own phone
+checkout-felt-safe = Felt safe and respected (average)
+checkout-useful = Found it useful (average)
+checkout-comments = Comments
+checkout-public-title = How was today's group?
+checkout-public-intro = Three quick questions. Your answers are anonymous: nobody will know which answers are yours.
+checkout-public-comment-hint = Please do not write your name or anyone else's.
+checkout-public-send = Send
+checkout-thanks-title = Thank you
+checkout-thanks-text = Your answers were sent. They help the facilitators make the group better.
+checkout-closed = This check-out is closed. Answers were taken until a day after the session.
+checkout-full = This check-out has received all the answers it can take. Thank you.
+
+## Errors
+error-members-person-required = Choose a person, or enter their record number
+error-members-record-number = Enter a record number like MS-000123
+error-members-unknown-record = No record has this number. Check it and try again.
+error-members-no-access = You can only add people you work with. Ask the person's coach or your supervisor to add them.
+error-members-already = This person is already a member of the group
+error-members-group-ended = This group has ended and takes no new members
+error-members-group-full = The group is full ({ $capacity } places) and does not take more members. Someone must leave first.
+error-members-capacity-confirm = The group is full ({ $capacity } places). Confirm to enrol this person anyway.
+error-members-not-active = This person is not a current member
+error-members-left-before-joined = The day they left cannot be before they joined ({ $date })
+error-attendance-cancelled = This session is cancelled, so attendance, a log or check-out answers cannot be recorded for it. If it did take place, change the session back first.
+error-attendance-future = This session is more than a day away. Take attendance on the day.
+error-attendance-too-many = At most { $max } marks can be saved at once.
+error-attendance-anonymous-closed = This group is closed: only members attend, so there is no count of people without a name
+error-attendance-closed-drop-in = This group is closed: only its members can be marked present. Enrol the person first.
+error-attendance-not-member = This person is not a member of the group. Add them as a drop-in instead.
+error-attendance-leadership-not-present = Responsibilities can only be recorded for members marked present
+error-attendance-feedback-empty = Answer at least one question
+error-attendance-feedback-person = Choose a member of this group, or leave the answers unnamed
+error-attendance-checkout-too-late = Check-out closed a day after the session ended
