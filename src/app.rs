@@ -108,11 +108,24 @@ pub fn router(state: AppState) -> Router {
     }
     app.layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
         // The path only: query strings can hold search terms, which can be names.
-        tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+        tracing::info_span!("request", method = %req.method(), path = %loggable_path(req.uri().path()))
     }))
     .layer(PropagateRequestIdLayer::x_request_id())
     .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
     .with_state(state)
+}
+
+/// The request path as logged: the secrets in calendar-feed and check-out links are left out.
+fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    let segments: Vec<&str> = path.split('/').collect();
+    let secret_at = match segments.as_slice() {
+        ["", "calendar", _, "groups", _] => 4,
+        ["", "checkout", _, _, ..] => 3,
+        _ => return std::borrow::Cow::Borrowed(path),
+    };
+    let mut redacted = segments;
+    redacted[secret_at] = "(secret)";
+    std::borrow::Cow::Owned(redacted.join("/"))
 }
 
 /// Request bodies are limited to 2 MB, curriculum uploads to one 10 MB file and its form. The body
@@ -255,5 +268,13 @@ mod tests {
         assert_eq!(local_date("America/Vancouver", at), time::macros::date!(2026 - 11 - 22));
         assert_eq!(local_date("Europe/Paris", at), time::macros::date!(2026 - 11 - 23));
         assert_eq!(format_local("America/Toronto", at), "2026-11-22 22:00");
+    }
+
+    #[test]
+    fn secret_links_are_not_logged() {
+        assert_eq!(loggable_path("/calendar/o1/groups/abc123.ics"), "/calendar/o1/groups/(secret)");
+        assert_eq!(loggable_path("/checkout/o1/tok/thanks"), "/checkout/o1/(secret)/thanks");
+        assert_eq!(loggable_path("/calendar/o1/open-groups.ics"), "/calendar/o1/open-groups.ics");
+        assert_eq!(loggable_path("/people/42"), "/people/42");
     }
 }

@@ -786,16 +786,12 @@ pub async fn save_attendance(
     if session.version != input.version {
         return Err(AppError::Conflict);
     }
-    if input.entries.len() > MAX_MARKS {
-        let max = vec![("max", MAX_MARKS.to_string())];
-        return Err(AppError::Invalid({
-            let mut e = FieldErrors::new();
-            e.add_with("attendance", "error-attendance-too-many", max);
-            e
-        }));
-    }
     let open = loaded.group.membership == Membership::Open.code();
     let mut e = FieldErrors::new();
+    if input.entries.len() > MAX_MARKS {
+        e.add_with("attendance", "error-attendance-too-many", vec![("max", MAX_MARKS.to_string())]);
+        return Err(e.into());
+    }
     if let Some(n) = input.anonymous_count {
         if !(0..=MAX_ANONYMOUS).contains(&n) {
             e.add_with(

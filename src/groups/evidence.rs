@@ -316,8 +316,9 @@ impl ScheduleReport {
     }
 }
 
-/// A stored session as the report reads it: the columns it shows, and its attendance counts.
-#[derive(Clone, Debug, FromQueryResult)]
+/// A stored session as the report reads it: the columns it shows, and its attendance counts. On
+/// SQLite the rows arrive as one JSON array of arrays, in this field order.
+#[derive(Clone, Debug, FromQueryResult, Deserialize)]
 struct StoredRow {
     id: Uuid,
     group_id: Uuid,
@@ -434,40 +435,67 @@ async fn stored_sessions(
     };
     let present = AttendanceStatus::Present.code();
     let of_session = "FROM group_attendance a WHERE a.org_id = s.org_id AND a.session_id = s.id";
-    let mut q = Query::select()
-        .column((s.clone(), S::Id))
-        .column((s.clone(), S::GroupId))
-        .column((s.clone(), S::ScheduleId))
-        .expr_as(Expr::cust(epoch("occurrence_start")), Alias::new("occurrence_start"))
-        .expr_as(Expr::cust(epoch("starts_at")), Alias::new("starts_at"))
-        .expr_as(Expr::cust(epoch("ends_at")), Alias::new("ends_at"))
-        .column((s.clone(), S::Status))
-        .column((s.clone(), S::CancelReason))
-        .column((s.clone(), S::Room))
-        .column((s.clone(), S::CurriculumSession))
-        .column((s.clone(), S::Topic))
-        .column((s.clone(), S::AnonymousCount))
-        .expr_as(Expr::cust("CASE WHEN s.logged_at IS NULL THEN 0 ELSE 1 END"), Alias::new("logged"))
-        .expr_as(Expr::cust(format!("(SELECT COUNT(*) {of_session})")), Alias::new("recorded"))
-        .expr_as(
-            Expr::cust(format!(
-                "(SELECT SUM(CASE WHEN a.status = '{present}' THEN (CASE WHEN a.drop_in THEN 65536 ELSE 1 END) \
-                 ELSE 0 END) {of_session})"
-            )),
-            Alias::new("present"),
+    let recorded = format!("(SELECT COUNT(*) {of_session})");
+    let present = format!(
+        "(SELECT SUM(CASE WHEN a.status = '{present}' THEN (CASE WHEN a.drop_in THEN 65536 ELSE 1 END) ELSE 0 END) \
+         {of_session})"
+    );
+    let logged = "CASE WHEN s.logged_at IS NULL THEN 0 ELSE 1 END";
+    let mut q = Query::select();
+    if backend == sea_orm::DbBackend::Sqlite {
+        // Thousands of rows cost more to hand over one by one than to read: SQLite writes them as
+        // one JSON text instead (UUIDs as hex, times as Unix seconds), in `StoredRow`'s order.
+        let hex = |column: &str| format!("CASE WHEN s.{column} IS NULL THEN NULL ELSE hex(s.{column}) END");
+        let fields = [
+            hex("id"),
+            hex("group_id"),
+            hex("schedule_id"),
+            epoch("occurrence_start"),
+            epoch("starts_at"),
+            epoch("ends_at"),
+            "s.status".into(),
+            "s.cancel_reason".into(),
+            "s.room".into(),
+            "s.curriculum_session".into(),
+            "s.topic".into(),
+            "s.anonymous_count".into(),
+            logged.into(),
+            recorded,
+            present,
+        ];
+        q.expr_as(Expr::cust(format!("json_group_array(json_array({}))", fields.join(", "))), Alias::new("rows"));
+    } else {
+        q.column((s.clone(), S::Id))
+            .column((s.clone(), S::GroupId))
+            .column((s.clone(), S::ScheduleId))
+            .expr_as(Expr::cust(epoch("occurrence_start")), Alias::new("occurrence_start"))
+            .expr_as(Expr::cust(epoch("starts_at")), Alias::new("starts_at"))
+            .expr_as(Expr::cust(epoch("ends_at")), Alias::new("ends_at"))
+            .column((s.clone(), S::Status))
+            .column((s.clone(), S::CancelReason))
+            .column((s.clone(), S::Room))
+            .column((s.clone(), S::CurriculumSession))
+            .column((s.clone(), S::Topic))
+            .column((s.clone(), S::AnonymousCount))
+            .expr_as(Expr::cust(logged), Alias::new("logged"))
+            .expr_as(Expr::cust(recorded), Alias::new("recorded"))
+            .expr_as(Expr::cust(present), Alias::new("present"));
+    }
+    q.from_as(group_session::Entity, s.clone()).and_where(Expr::col((s.clone(), S::OrgId)).eq(org_id)).and_where(
+        Expr::col((s.clone(), S::StartsAt)).gte(start).and(Expr::col((s.clone(), S::StartsAt)).lt(end)).or(Expr::col(
+            (s.clone(), S::OccurrenceStart),
         )
-        .from_as(group_session::Entity, s.clone())
-        .and_where(Expr::col((s.clone(), S::OrgId)).eq(org_id))
-        .and_where(
-            Expr::col((s.clone(), S::StartsAt)).gte(start).and(Expr::col((s.clone(), S::StartsAt)).lt(end)).or(
-                Expr::col((s.clone(), S::OccurrenceStart))
-                    .gte(start)
-                    .and(Expr::col((s.clone(), S::OccurrenceStart)).lt(end)),
-            ),
-        )
-        .to_owned();
+        .gte(start)
+        .and(Expr::col((s.clone(), S::OccurrenceStart)).lt(end))),
+    );
     if let Some(ids) = group_ids {
         q.and_where(Expr::col((s.clone(), S::GroupId)).is_in(ids.iter().copied()));
+    }
+    if backend == sea_orm::DbBackend::Sqlite {
+        let Some(row) = conn.query_one_raw(backend.build(&q)).await? else { return Ok(Vec::new()) };
+        let text: Option<String> = row.try_get("", "rows")?;
+        return serde_json::from_str(text.as_deref().unwrap_or("[]"))
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("stored sessions as JSON: {e}")));
     }
     let rows = conn.query_all_raw(backend.build(&q)).await?;
     Ok(rows.iter().map(|row| StoredRow::from_query_result(row, "")).collect::<Result<_, _>>()?)

@@ -248,15 +248,30 @@ pub fn merge_slots(
     from: OffsetDateTime,
     to: OffsetDateTime,
 ) -> Vec<Slot> {
-    let by_occurrence: HashMap<(Uuid, i64), &group_session::Model> = sessions
-        .iter()
-        .filter_map(|s| Some(((s.schedule_id?, s.occurrence_start?.unix_timestamp()), s)))
-        .collect();
+    let by_occurrence: HashMap<(Uuid, i64), &group_session::Model> =
+        sessions.iter().filter_map(|s| Some(((s.schedule_id?, s.occurrence_start?.unix_timestamp()), s))).collect();
     let in_window = |at: OffsetDateTime| at >= from && at < to;
+    // An ended schedule still stands for the sessions it produced before it ended, so the record's
+    // gaps stay visible in reports after a group stops meeting.
+    let window_end: HashMap<Uuid, OffsetDateTime> = schedules
+        .iter()
+        .filter_map(|s| match (s.active, s.ends_on) {
+            (true, _) => Some((s.id, to)),
+            (false, Some(last)) => {
+                let after = last.next_day().and_then(|day| crate::intake::at_local(time_zone, day, time::Time::MIDNIGHT));
+                Some((s.id, after.map_or(to, |after| Ord::min(after, to))))
+            }
+            (false, None) => None,
+        })
+        .collect();
     let mut slots = Vec::new();
-    for schedule in schedules.iter().filter(|s| s.active) {
+    for schedule in schedules {
+        let Some(&until) = window_end.get(&schedule.id) else { continue };
+        if until <= from {
+            continue;
+        }
         let rule = rule_of(schedule);
-        for occurrence in rule.occurrences(time_zone, to_timestamp(from), to_timestamp(to)) {
+        for occurrence in rule.occurrences(time_zone, to_timestamp(from), to_timestamp(until)) {
             let start = from_timestamp(occurrence.starts_at);
             match by_occurrence.get(&(schedule.id, start.unix_timestamp())) {
                 Some(session) if in_window(session.starts_at) => slots.push(slot_of(session)),
@@ -275,7 +290,6 @@ pub fn merge_slots(
             }
         }
     }
-    let active: HashMap<Uuid, bool> = schedules.iter().map(|s| (s.id, s.active)).collect();
     for session in sessions {
         if !in_window(session.starts_at) {
             continue;
@@ -283,7 +297,7 @@ pub fn merge_slots(
         // Occurrences already placed above; the rest are extras or moved in from outside the window.
         let placed = match (session.schedule_id, session.occurrence_start) {
             (Some(schedule_id), Some(occurrence)) => {
-                active.get(&schedule_id).copied().unwrap_or(false) && in_window(occurrence)
+                window_end.get(&schedule_id).is_some_and(|&until| occurrence >= from && occurrence < until)
             }
             _ => false,
         };
@@ -319,14 +333,12 @@ pub async fn slots(
     to: OffsetDateTime,
 ) -> AppResult<Vec<Slot>> {
     let mut schedules = group_schedule::Entity::find().filter(group_schedule::Column::OrgId.eq(org_id));
-    let mut sessions = group_session::Entity::find()
-        .filter(group_session::Column::OrgId.eq(org_id))
-        .filter(
-            group_session::Column::StartsAt
-                .gte(from)
-                .and(group_session::Column::StartsAt.lt(to))
-                .or(group_session::Column::OccurrenceStart.gte(from).and(group_session::Column::OccurrenceStart.lt(to))),
-        );
+    let mut sessions = group_session::Entity::find().filter(group_session::Column::OrgId.eq(org_id)).filter(
+        group_session::Column::StartsAt
+            .gte(from)
+            .and(group_session::Column::StartsAt.lt(to))
+            .or(group_session::Column::OccurrenceStart.gte(from).and(group_session::Column::OccurrenceStart.lt(to))),
+    );
     if let Some(ids) = group_ids {
         schedules = schedules.filter(group_schedule::Column::GroupId.is_in(ids.iter().copied()));
         sessions = sessions.filter(group_session::Column::GroupId.is_in(ids.iter().copied()));
@@ -396,3 +408,44 @@ pub mod attendance;
 pub mod curricula;
 pub mod evidence;
 pub mod setup;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::{date, datetime};
+
+    fn weekly(active: bool, ends_on: Option<time::Date>) -> group_schedule::Model {
+        let at = datetime!(2026-01-01 00:00 UTC);
+        group_schedule::Model {
+            id: Uuid::new_v4(),
+            org_id: Uuid::nil(),
+            group_id: Uuid::nil(),
+            rrule: Some("FREQ=WEEKLY;BYDAY=TU".into()),
+            starts_on: date!(2026 - 01 - 06),
+            start_time: "18:00".into(),
+            minutes: 90,
+            ends_on,
+            room: None,
+            active,
+            created_by: Uuid::nil(),
+            updated_by: Uuid::nil(),
+            version: 1,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    #[test]
+    fn an_ended_schedule_keeps_the_sessions_it_produced_before_it_ended() {
+        let from = datetime!(2026-03-01 00:00 UTC);
+        let to = datetime!(2026-05-01 00:00 UTC);
+        let running = merge_slots(&[weekly(true, None)], &[], "America/Toronto", from, to);
+        assert_eq!(running.len(), 9);
+        // Ended on Tuesday 31 March: the sessions up to and including that day stay in the record.
+        let ended = merge_slots(&[weekly(false, Some(date!(2026 - 03 - 31)))], &[], "America/Toronto", from, to);
+        assert_eq!(ended.len(), 5);
+        assert!(ended.iter().all(|s| s.starts_at < datetime!(2026-04-01 04:00 UTC)));
+        // An ended schedule with no end date (never expected) produces nothing rather than forever.
+        assert!(merge_slots(&[weekly(false, None)], &[], "America/Toronto", from, to).is_empty());
+    }
+}

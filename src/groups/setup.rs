@@ -5,8 +5,8 @@
 //! refusals and writes are audited in this module.
 
 use super::{
-    Loaded, Slot, blank_session, facilitators_of, from_timestamp, load, materialise, next_version, occurrence_at, org_of,
-    require, rule_of, save_session, schedule_of, session_of, slots, to_timestamp,
+    Loaded, Slot, blank_session, facilitators_of, from_timestamp, load, materialise, next_version, occurrence_at,
+    org_of, require, rule_of, save_session, schedule_of, session_of, slots, to_timestamp,
 };
 use crate::access::{self, Actor, GroupAccess};
 use crate::app::{AppState, local_date};
@@ -14,8 +14,8 @@ use crate::audit::Outcome;
 use crate::calendar::{self, FeedEvent, FeedOverride};
 use crate::db;
 use crate::db::entities::{
-    curriculum, facilitator_readiness, group_attendance, group_facilitator, group_feedback, group_member, group_schedule,
-    group_session, organisation, person, program, site, staff, support_group,
+    curriculum, facilitator_readiness, group_attendance, group_facilitator, group_feedback, group_member,
+    group_schedule, group_session, organisation, person, program, site, staff, support_group,
 };
 use crate::domain::FieldErrors;
 use crate::domain::codes::{Edition, Role};
@@ -1573,10 +1573,8 @@ async fn follow_rule(
             }
             continue;
         }
-        let planned_only = s.starts_at >= now
-            && !moved
-            && s.status != SessionStatus::Held.code()
-            && !has_records(&**txn, &s).await?;
+        let planned_only =
+            s.starts_at >= now && !moved && s.status != SessionStatus::Held.code() && !has_records(&**txn, &s).await?;
         if planned_only {
             group_session::Entity::delete_by_id(s.id).exec(&**txn).await?;
         } else {

@@ -2,8 +2,8 @@
 //! then exceptions, drop-ins and a head count), the session log, check-out feedback recorded by
 //! the facilitator, and the public check-out members answer on their own phone.
 
-use super::intake::code_label;
 use super::groups::{field, fields, flash_errors, public_shell};
+use super::intake::code_label;
 use super::{CsrfForm, Ctx, FormErrors, Shell, see_other};
 use crate::app::{AppState, format_local};
 use crate::db;

@@ -903,11 +903,12 @@ async fn exceptions_sent_with_everyone_present_win_and_a_moved_session_moves_its
     let version = saved.json()["version"].as_i64().unwrap();
 
     // The session was really held an hour later and shorter: Nia's contact and last contact follow.
-    let held = group_session::Entity::find_by_id(Uuid::parse_str(&sid).unwrap()).one(app.db.conn()).await.unwrap().unwrap();
+    let held =
+        group_session::Entity::find_by_id(Uuid::parse_str(&sid).unwrap()).one(app.db.conn()).await.unwrap().unwrap();
     let day = mainstay::app::local_date("America/New_York", held.starts_at);
-    let move_body = json!({ "version": version, "action": "move", "date": day.to_string(), "time": "10:00", "minutes": 60 });
-    let moved =
-        facilitator.api(Method::POST, &format!("{base}/sessions/{sid}/change"), &token, Some(move_body)).await;
+    let move_body =
+        json!({ "version": version, "action": "move", "date": day.to_string(), "time": "10:00", "minutes": 60 });
+    let moved = facilitator.api(Method::POST, &format!("{base}/sessions/{sid}/change"), &token, Some(move_body)).await;
     moved.assert_status(StatusCode::OK);
     let new_start = held.starts_at + time::Duration::hours(1);
     let contacts = group_contacts(&app, coached).await;

@@ -762,7 +762,9 @@ async fn members_availability_gives_the_best_slots_and_stays_with_the_roster() {
     // The quality lead reads the roster for evidence but records nothing in it.
     let (mut quality, quality_token) = api_user(&app, "quality@demo.example").await;
     let page = quality.get(&member_path).await;
-    page.assert_status(StatusCode::OK).assert_contains(" disabled>").assert_lacks("<button type=\"submit\">Save</button>");
+    page.assert_status(StatusCode::OK)
+        .assert_contains(" disabled>")
+        .assert_lacks("<button type=\"submit\">Save</button>");
     let saved = quality.post(&member_path, &[("version", "2"), ("availability", "FR-morning")]).await;
     saved.assert_status(StatusCode::FORBIDDEN);
     let body = json!({ "version": 2, "availability": ["FR-morning"] });
@@ -1049,9 +1051,8 @@ async fn absurd_versions_starts_and_dates_are_refused_without_a_crash() {
             .get(&format!("/groups/{id}/occurrences/{sid}/{start}/change"))
             .await
             .assert_status(StatusCode::NOT_FOUND);
-        let opened = director
-            .api(Method::POST, &format!("/api/v1/groups/{id}/occurrences/{sid}/{start}"), &token, None)
-            .await;
+        let opened =
+            director.api(Method::POST, &format!("/api/v1/groups/{id}/occurrences/{sid}/{start}"), &token, None).await;
         opened.assert_status(StatusCode::NOT_FOUND);
     }
 
@@ -1173,4 +1174,34 @@ async fn a_schedule_edit_keeps_moved_and_held_sessions_and_takes_the_others_alon
     let refused = director.api(Method::PUT, &path, &token, Some(revived)).await;
     refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(has_error(&refused.json(), "frequency", "error-group-schedule-ended"), "{}", refused.body);
+}
+
+#[tokio::test]
+async fn public_pages_carry_their_own_organisations_crisis_line() {
+    let app = TestApp::spawn().await;
+    let demo = org_id(&app).await;
+    // Another organisation on the same server, listed first, in another country.
+    let now = app.now();
+    mainstay::db::entities::organisation::Entity::insert(mainstay::db::entities::organisation::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        name: Set("AAA Other Organisation".into()),
+        country: Set("CA".into()),
+        time_zone: Set("America/Toronto".into()),
+        default_language: Set("en".into()),
+        edition: Set("ca-cse-2020".into()),
+        require_totp: Set(false),
+        emergency_number: Set("911".into()),
+        crisis_procedure: Set("Call.".into()),
+        local_crisis_contacts: Set(None),
+        next_record_number: Set(1),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_without_returning(app.db.conn())
+    .await
+    .unwrap();
+    let mut visitor = app.client();
+    let page = visitor.get(&format!("/groups/open/{demo}")).await;
+    page.assert_status(StatusCode::OK).assert_contains("· 988</a>").assert_lacks("9-8-8");
 }
