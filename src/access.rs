@@ -360,9 +360,10 @@ pub fn may_create_group(actor: &Actor, program_id: Uuid) -> bool {
 
 /// Who may write curricula (they are shared across groups and carry no personal data).
 pub fn may_write_curricula(actor: &Actor) -> bool {
-    actor.roles.iter().any(|r| {
-        matches!(r, Role::Administrator | Role::ProgramDirector | Role::Supervisor | Role::GroupFacilitator)
-    })
+    actor
+        .roles
+        .iter()
+        .any(|r| matches!(r, Role::Administrator | Role::ProgramDirector | Role::Supervisor | Role::GroupFacilitator))
 }
 
 /// Who may attest that a facilitator is ready to lead groups: supervisors and directors.

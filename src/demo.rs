@@ -4428,7 +4428,7 @@ impl GroupGen {
     fn readiness(&mut self, crew: &GroupStaff) {
         let all: Vec<&str> = ReadinessArea::CODES.to_vec();
         let missing: Vec<&str> = all.iter().copied().filter(|a| *a != ReadinessArea::DynamicsSafety.code()).collect();
-        let entries: [(Option<Uuid>, Option<&str>, &[&str], Option<&str>, Uuid); 5] = [
+        let entries: [Attestation<'_>; 5] = [
             (Some(crew.people[0]), None, &all, None, crew.attested_by),
             (Some(crew.people[1]), None, &all, None, crew.attested_by),
             (
@@ -4766,8 +4766,15 @@ impl GroupGen {
                     76..90 => AttendanceStatus::Absent,
                     _ => AttendanceStatus::Excused,
                 };
-                let how = Attend { by: lead, at: recorded_at, shape: (mode, setting, activity), group_name: spec.name };
-                self.attend(&session, *person, status, false, &how, in_coaching, program_of);
+                let how = Attend {
+                    by: lead,
+                    at: recorded_at,
+                    shape: (mode, setting, activity),
+                    group_name: spec.name,
+                    in_coaching,
+                    program_of,
+                };
+                self.attend(&session, *person, status, false, &how);
                 if status == AttendanceStatus::Present {
                     present.push(*person);
                 }
@@ -4776,9 +4783,15 @@ impl GroupGen {
                 let count = self.rng.gen_range(0..=2).min(walk_ins.len());
                 let drop_ins: Vec<Uuid> = walk_ins.choose_multiple(&mut self.rng, count).map(|m| m.person_id).collect();
                 for person in drop_ins {
-                    let how =
-                        Attend { by: lead, at: recorded_at, shape: (mode, setting, activity), group_name: spec.name };
-                    self.attend(&session, person, AttendanceStatus::Present, true, &how, in_coaching, program_of);
+                    let how = Attend {
+                        by: lead,
+                        at: recorded_at,
+                        shape: (mode, setting, activity),
+                        group_name: spec.name,
+                        in_coaching,
+                        program_of,
+                    };
+                    self.attend(&session, person, AttendanceStatus::Present, true, &how);
                     present.push(person);
                 }
             }
@@ -4821,10 +4834,8 @@ impl GroupGen {
         status: AttendanceStatus,
         drop_in: bool,
         how: &Attend<'_>,
-        in_coaching: &HashSet<Uuid>,
-        program_of: &HashMap<Uuid, Uuid>,
     ) {
-        let Attend { by, at, shape: (mode, setting, activity), group_name } = *how;
+        let Attend { by, at, shape: (mode, setting, activity), group_name, in_coaching, program_of } = *how;
         let present = status == AttendanceStatus::Present;
         let leadership = (present && self.rng.gen_bool(0.08)).then(|| self.pick(LeadershipRole::CODES).to_string());
         let mut contact_id = None;
@@ -4876,12 +4887,17 @@ impl GroupGen {
 }
 
 /// Who recorded attendance, when, and what the contact it counts as looks like.
+/// Who attested readiness: staff member or volunteer, the areas, a note, and by whom.
+type Attestation<'a> = (Option<Uuid>, Option<&'a str>, &'a [&'a str], Option<&'a str>, Uuid);
+
 #[derive(Clone, Copy)]
 struct Attend<'a> {
     by: Uuid,
     at: OffsetDateTime,
     shape: (ContactMode, ContactSetting, CoachingActivity),
     group_name: &'a str,
+    in_coaching: &'a HashSet<Uuid>,
+    program_of: &'a HashMap<Uuid, Uuid>,
 }
 
 impl Place {

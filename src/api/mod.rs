@@ -66,7 +66,10 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest(
             "/api/v1",
-            setup::routes().merge(people::routes()).merge(intake::routes()).merge(coaching::routes())
+            setup::routes()
+                .merge(people::routes())
+                .merge(intake::routes())
+                .merge(coaching::routes())
                 .merge(groups::routes())
                 .merge(group_sessions::routes())
                 .merge(group_evidence::routes())

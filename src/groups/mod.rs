@@ -258,7 +258,8 @@ pub fn merge_slots(
         .filter_map(|s| match (s.active, s.ends_on) {
             (true, _) => Some((s.id, to)),
             (false, Some(last)) => {
-                let after = last.next_day().and_then(|day| crate::intake::at_local(time_zone, day, time::Time::MIDNIGHT));
+                let after =
+                    last.next_day().and_then(|day| crate::intake::at_local(time_zone, day, time::Time::MIDNIGHT));
                 Some((s.id, after.map_or(to, |after| Ord::min(after, to))))
             }
             (false, None) => None,

@@ -329,7 +329,7 @@ async fn api_user(app: &TestApp, email: &str) -> (Client, String) {
     (client, token)
 }
 
-fn group_of<'a>(report: &'a Value, id: Uuid) -> Option<&'a Value> {
+fn group_of(report: &Value, id: Uuid) -> Option<&Value> {
     report["groups"].as_array().unwrap().iter().find(|g| g["group_id"] == id.to_string())
 }
 

@@ -6,7 +6,7 @@
 use super::{index, one_of, org_id, stamps};
 use crate::domain::groups::{
     AttendanceStatus, CapacityRule, CurriculumStatus, FacilitatorRole, FeedbackSource, GroupKind, GroupStatus,
-    Membership, MemberStatus, SessionStatus,
+    MemberStatus, Membership, SessionStatus,
 };
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -76,8 +76,10 @@ impl MigrationTrait for Groups {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("curriculum_files_curriculum", "curriculum_files", &["org_id", "curriculum_id"]).to_owned())
-            .await?;
+        m.create_index(
+            index("curriculum_files_curriculum", "curriculum_files", &["org_id", "curriculum_id"]).to_owned(),
+        )
+        .await?;
 
         m.create_table(
             stamps(
@@ -114,7 +116,8 @@ impl MigrationTrait for Groups {
         .await?;
         m.create_index(index("groups_program", "support_groups", &["org_id", "program_id", "status"]).to_owned())
             .await?;
-        m.create_index(index("groups_feed_token", "support_groups", &["org_id", "feed_token"]).unique().to_owned()).await?;
+        m.create_index(index("groups_feed_token", "support_groups", &["org_id", "feed_token"]).unique().to_owned())
+            .await?;
 
         // Staff facilitators, or trained peer volunteers who have no sign-in (named only).
         m.create_table(
@@ -221,7 +224,8 @@ impl MigrationTrait for Groups {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("sessions_checkout", "group_sessions", &["org_id", "checkout_token"]).unique().to_owned()).await?;
+        m.create_index(index("sessions_checkout", "group_sessions", &["org_id", "checkout_token"]).unique().to_owned())
+            .await?;
 
         m.create_table(
             stamps(
