@@ -5,7 +5,7 @@
 //! (target: both together under 200 ms), the CSV, and loading one session's attendance page.
 //! Run with `cargo bench --bench groups`; MAINSTAY_BENCH_GROUPS changes the number of groups.
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use mainstay::access::Actor;
 use mainstay::app::AppState;
 use mainstay::config::Config;
@@ -348,49 +348,6 @@ fn bench_groups(c: &mut Criterion) {
         let t = Instant::now();
         let slots = groups::slots(conn, s.org_id, None, TZ, start, end).await.expect("slots");
         let slots_ms = ms(t);
-        // Where the time goes in reading rows: the statement alone, and the same rows as one JSON text.
-        let window = "s.org_id = ? AND ((s.starts_at >= ? AND s.starts_at < ?) OR (s.occurrence_start >= ? AND s.occurrence_start < ?))";
-        let raw = |sql: String| {
-            let values: Vec<sea_orm::Value> = vec![s.org_id.into(), start.into(), end.into(), start.into(), end.into()];
-            sea_orm::Statement::from_sql_and_values(sea_orm::DbBackend::Sqlite, sql, values)
-        };
-        let t = Instant::now();
-        let rows = conn
-            .query_all_raw(raw(format!("SELECT s.id, s.group_id, s.schedule_id, s.status, s.room FROM group_sessions s WHERE {window}")))
-            .await
-            .expect("slim");
-        let slim_ms = ms(t);
-        let t = Instant::now();
-        let counted = conn
-            .query_all_raw(raw(format!(
-                "SELECT s.id, (SELECT COUNT(*) FROM group_attendance a WHERE a.org_id = s.org_id AND a.session_id = s.id) n, \
-                 (SELECT SUM(CASE WHEN a.status = 'present' THEN 1 ELSE 0 END) FROM group_attendance a WHERE a.org_id = s.org_id AND a.session_id = s.id) p \
-                 FROM group_sessions s WHERE {window}"
-            )))
-            .await
-            .expect("counted");
-        let counted_ms = ms(t);
-        let t = Instant::now();
-        let json = conn
-            .query_one_raw(raw(format!(
-                "SELECT json_group_array(json_array(hex(s.id), hex(s.group_id), hex(s.schedule_id), s.status, s.room, \
-                 (SELECT COUNT(*) FROM group_attendance a WHERE a.org_id = s.org_id AND a.session_id = s.id), \
-                 (SELECT SUM(CASE WHEN a.status = 'present' THEN 1 ELSE 0 END) FROM group_attendance a WHERE a.org_id = s.org_id AND a.session_id = s.id))) AS j \
-                 FROM group_sessions s WHERE {window}"
-            )))
-            .await
-            .expect("json")
-            .expect("a row");
-        let text: String = json.try_get("", "j").expect("text");
-        let parsed: Vec<serde_json::Value> = serde_json::from_str(&text).expect("json");
-        let json_ms = ms(t);
-        println!(
-            "rows alone: 5 columns {slim_ms:.1} ms ({} rows), id + 2 counts {counted_ms:.1} ms ({} rows), \
-             as one JSON text {json_ms:.1} ms ({} rows)",
-            rows.len(),
-            counted.len(),
-            parsed.len()
-        );
         let t = Instant::now();
         let report =
             evidence::build(conn, s.org_id, TZ, &Scope::All, &s.filter, s.state.clock.now()).await.expect("report");
@@ -414,7 +371,7 @@ fn bench_groups(c: &mut Criterion) {
         );
     });
     let mut group = c.benchmark_group("groups");
-    group.sample_size(20).measurement_time(StdDuration::from_secs(10));
+    group.sample_size(20).sampling_mode(SamplingMode::Flat).measurement_time(StdDuration::from_secs(10));
     group.bench_function("slots_year_200_groups", |b| {
         b.to_async(&rt).iter(|| async {
             black_box(groups::slots(s.state.db.conn(), s.org_id, None, TZ, start, end).await.expect("slots"))

@@ -251,8 +251,8 @@ pub fn merge_slots(
     let by_occurrence: HashMap<(Uuid, i64), &group_session::Model> =
         sessions.iter().filter_map(|s| Some(((s.schedule_id?, s.occurrence_start?.unix_timestamp()), s))).collect();
     let in_window = |at: OffsetDateTime| at >= from && at < to;
-    // An ended schedule still stands for the sessions it produced before it ended, so the record's
-    // gaps stay visible in reports after a group stops meeting.
+    // An ended schedule still stands for the sessions it produced before it ended (its last day, up
+    // to the moment it was ended), so the record's gaps stay visible after a group stops meeting.
     let window_end: HashMap<Uuid, OffsetDateTime> = schedules
         .iter()
         .filter_map(|s| match (s.active, s.ends_on) {
@@ -260,7 +260,9 @@ pub fn merge_slots(
             (false, Some(last)) => {
                 let after =
                     last.next_day().and_then(|day| crate::intake::at_local(time_zone, day, time::Time::MIDNIGHT));
-                Some((s.id, after.map_or(to, |after| Ord::min(after, to))))
+                // An ended schedule is never edited again, so its last update is when it ended.
+                let ended = Ord::min(s.updated_at, to);
+                Some((s.id, after.map_or(ended, |after| Ord::min(after, ended))))
             }
             (false, None) => None,
         })
@@ -443,9 +445,15 @@ mod tests {
         let running = merge_slots(&[weekly(true, None)], &[], "America/Toronto", from, to);
         assert_eq!(running.len(), 9);
         // Ended on Tuesday 31 March: the sessions up to and including that day stay in the record.
-        let ended = merge_slots(&[weekly(false, Some(date!(2026 - 03 - 31)))], &[], "America/Toronto", from, to);
+        let mut ended_late = weekly(false, Some(date!(2026 - 03 - 31)));
+        ended_late.updated_at = datetime!(2026-03-31 23:00 UTC);
+        let ended = merge_slots(&[ended_late], &[], "America/Toronto", from, to);
         assert_eq!(ended.len(), 5);
         assert!(ended.iter().all(|s| s.starts_at < datetime!(2026-04-01 04:00 UTC)));
+        // Ended that afternoon, before the 18:00 session: that evening's session is not in the record.
+        let mut ended_early = weekly(false, Some(date!(2026 - 03 - 31)));
+        ended_early.updated_at = datetime!(2026-03-31 16:00 UTC);
+        assert_eq!(merge_slots(&[ended_early], &[], "America/Toronto", from, to).len(), 4);
         // An ended schedule with no end date (never expected) produces nothing rather than forever.
         assert!(merge_slots(&[weekly(false, None)], &[], "America/Toronto", from, to).is_empty());
     }
