@@ -614,6 +614,33 @@ struct StaffSpec {
     programs: Vec<Uuid>,
 }
 
+/// A demo staff account, signed in with the shared demo password.
+fn staff_row(org_id: Uuid, s: &StaffSpec, hash: &str, now: OffsetDateTime) -> staff::ActiveModel {
+    staff::ActiveModel {
+        id: Set(s.id),
+        org_id: Set(org_id),
+        email: Set(s.email.clone()),
+        display_name: Set(s.name.clone()),
+        job_title: Set(Some(job_title(s.roles[0]).into())),
+        roles: Set(db::staff::roles_to_text(&s.roles)),
+        password_hash: Set(hash.to_string()),
+        supervisor_id: Set(s.supervisor),
+        active: Set(true),
+        totp_secret: Set(None),
+        totp_enabled: Set(false),
+        totp_last_step: Set(None),
+        failed_logins: Set(0),
+        locked_until: Set(None),
+        last_login_at: Set(None),
+        password_changed_at: Set(now),
+        must_change_password: Set(false),
+        language: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+}
+
 /// The demo accounts the intake records refer to, and everyone who carries a caseload.
 struct Team {
     admin: Uuid,
@@ -683,29 +710,7 @@ async fn insert_staff(
                 staff_id: Set(s.id),
                 program_id: Set(*p),
             }));
-            staff::ActiveModel {
-                id: Set(s.id),
-                org_id: Set(org_id),
-                email: Set(s.email.clone()),
-                display_name: Set(s.name.clone()),
-                job_title: Set(Some(job_title(s.roles[0]).into())),
-                roles: Set(db::staff::roles_to_text(&s.roles)),
-                password_hash: Set(hash.to_string()),
-                supervisor_id: Set(s.supervisor),
-                active: Set(true),
-                totp_secret: Set(None),
-                totp_enabled: Set(false),
-                totp_last_step: Set(None),
-                failed_logins: Set(0),
-                locked_until: Set(None),
-                last_login_at: Set(None),
-                password_changed_at: Set(now),
-                must_change_password: Set(false),
-                language: Set(None),
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
-            }
+            staff_row(org_id, s, hash, now)
         })
         .collect();
     for chunk in rows.chunks(500) {
@@ -4232,31 +4237,15 @@ async fn insert_groups(
     for (email, name) in MORE_FACILITATORS {
         let id = uuid(&mut rng);
         added.push(id);
-        staff::Entity::insert(staff::ActiveModel {
-            id: Set(id),
-            org_id: Set(org_id),
-            email: Set(email.into()),
-            display_name: Set(name.into()),
-            job_title: Set(Some(job_title(Role::GroupFacilitator).into())),
-            roles: Set(db::staff::roles_to_text(&[Role::GroupFacilitator])),
-            password_hash: Set(hash.to_string()),
-            supervisor_id: Set(Some(team.supervisor)),
-            active: Set(true),
-            totp_secret: Set(None),
-            totp_enabled: Set(false),
-            totp_last_step: Set(None),
-            failed_logins: Set(0),
-            locked_until: Set(None),
-            last_login_at: Set(None),
-            password_changed_at: Set(now),
-            must_change_password: Set(false),
-            language: Set(None),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-        })
-        .exec_without_returning(&**txn)
-        .await?;
+        let spec = StaffSpec {
+            id,
+            email: email.into(),
+            name: name.into(),
+            roles: vec![Role::GroupFacilitator],
+            supervisor: Some(team.supervisor),
+            programs: vec![groups_program],
+        };
+        staff::Entity::insert(staff_row(org_id, &spec, hash, now)).exec_without_returning(&**txn).await?;
         staff_program::Entity::insert(staff_program::ActiveModel {
             org_id: Set(org_id),
             staff_id: Set(id),
