@@ -205,6 +205,29 @@ pub fn may_edit_requests(actor: &Actor) -> bool {
     actor.works_with_people()
 }
 
+/// Every staff member reads the directory; these roles keep it (edit, verify, import, merge).
+pub fn may_edit_directory(actor: &Actor) -> bool {
+    actor
+        .roles
+        .iter()
+        .any(|r| matches!(r, Role::ReferralSpecialist | Role::Supervisor | Role::ProgramDirector | Role::Administrator))
+}
+
+/// The verification interval and who may read `/hsds/`.
+pub fn may_configure_directory(actor: &Actor) -> bool {
+    actor.has(Role::Administrator) || actor.has(Role::ProgramDirector)
+}
+
+/// Information-only contacts (anonymous callers and walk-ins) are logged by anyone who works with people.
+pub fn may_log_info_contacts(actor: &Actor) -> bool {
+    actor.works_with_people()
+}
+
+/// Referral figures across people (time to referral, share connected) and the information-only log.
+pub fn may_view_referral_reports(actor: &Actor) -> bool {
+    actor.roles.iter().any(|r| matches!(r, Role::ProgramDirector | Role::Supervisor | Role::QualityLead))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,3 +31,5 @@ signin-error-credentials = El correo electrónico o la contraseña no son correc
 field-email = Correo electrónico
 field-password = Contraseña
 nav-groups = Grupos
+nav-directory = Directorio de recursos
+nav-referrals = Derivaciones

@@ -87,3 +87,5 @@ people-search-label = Trouver une personne
 people-search-placeholder = Nom, téléphone ou numéro de dossier
 person-add = Ajouter une personne
 nav-groups = Groupes
+nav-directory = Répertoire des ressources
+nav-referrals = Orientations

@@ -1,12 +1,15 @@
 //! The JSON API under /api/v1: bearer tokens, the error envelope, OpenAPI from the handlers.
 
 pub mod coaching;
+pub mod consents;
 pub mod curricula;
+pub mod directory;
 pub mod group_evidence;
 pub mod group_sessions;
 pub mod groups;
 pub mod intake;
 pub mod people;
+pub mod referrals;
 pub mod setup;
 
 use crate::access::Actor;
@@ -73,7 +76,10 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(groups::routes())
                 .merge(group_sessions::routes())
                 .merge(group_evidence::routes())
-                .merge(curricula::routes()),
+                .merge(curricula::routes())
+                .merge(directory::routes())
+                .merge(referrals::routes())
+                .merge(consents::routes()),
         )
         .split_for_parts()
 }

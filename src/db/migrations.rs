@@ -7,15 +7,26 @@ use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
 mod coaching;
+mod consents;
+mod directory;
 mod groups;
 mod intake;
+mod referrals;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Foundation), Box::new(intake::Intake), Box::new(coaching::Coaching), Box::new(groups::Groups)]
+        vec![
+            Box::new(Foundation),
+            Box::new(intake::Intake),
+            Box::new(coaching::Coaching),
+            Box::new(groups::Groups),
+            Box::new(directory::Directory),
+            Box::new(consents::Consents),
+            Box::new(referrals::Referrals),
+        ]
     }
 }
 

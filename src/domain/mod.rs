@@ -5,10 +5,13 @@ pub mod clock;
 #[macro_use]
 pub mod codes;
 pub mod coaching;
+pub mod consent;
+pub mod directory;
 pub mod groups;
 pub mod guardrails;
 pub mod intake;
 pub mod person;
+pub mod referral;
 pub mod risk;
 pub mod schedule;
 pub mod search;

@@ -3,15 +3,21 @@
 pub mod account;
 pub mod admin;
 pub mod coaching;
+pub mod consents;
 pub mod crisis;
 pub mod curricula;
+pub mod directory;
+pub mod directory_import;
 pub mod errors;
 pub mod group_evidence;
 pub mod group_sessions;
 pub mod groups;
+pub mod hsds;
+pub mod info_contacts;
 pub mod intake;
 pub mod people;
 pub mod public;
+pub mod referrals;
 pub mod safety;
 pub mod shell;
 pub mod signin;
@@ -53,6 +59,12 @@ pub fn router() -> Router<AppState> {
         .merge(group_sessions::routes())
         .merge(group_evidence::routes())
         .merge(curricula::routes())
+        .merge(directory::routes())
+        .merge(directory_import::routes())
+        .merge(hsds::routes())
+        .merge(referrals::routes())
+        .merge(info_contacts::routes())
+        .merge(consents::routes())
         .merge(safety::routes())
         .merge(crisis::routes())
         .merge(public::routes())
