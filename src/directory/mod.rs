@@ -6,3 +6,4 @@ pub mod hsds_tables;
 pub mod resources;
 pub mod rows;
 pub mod search;
+pub mod settings;

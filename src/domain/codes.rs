@@ -56,6 +56,16 @@ pub trait TextCode: Copy + 'static {
     fn parse(code: &str) -> Option<Self>;
 }
 
+/// Several codes as stored in one text column: joined with ';'.
+pub fn join_codes<T: TextCode>(codes: &[T]) -> String {
+    codes.iter().map(|c| c.code()).collect::<Vec<_>>().join(";")
+}
+
+/// Codes stored with `join_codes`, back; unknown codes are skipped.
+pub fn split_codes<T: TextCode>(joined: &str) -> Vec<T> {
+    joined.split(';').filter_map(T::parse).collect()
+}
+
 pub fn kebab(name: &str) -> String {
     let mut out = String::new();
     for (i, ch) in name.chars().enumerate() {
