@@ -46,11 +46,11 @@ pub fn number(n: f64) -> Value {
 /// The database value for one field of a row (NULL when absent or not of the field's kind).
 fn db_value(kind: FieldKind, value: Option<&Value>) -> SimpleExpr {
     match (kind, value) {
-        (FieldKind::Number, Some(Value::Number(n))) => Expr::val(n.as_f64()).into(),
-        (FieldKind::Number, _) => Expr::val(Option::<f64>::None).into(),
-        (_, Some(Value::String(s))) => Expr::val(s.clone()).into(),
-        (_, Some(other)) if !other.is_null() => Expr::val(other.to_string()).into(),
-        _ => Expr::val(Option::<String>::None).into(),
+        (FieldKind::Number, Some(Value::Number(n))) => Expr::val(n.as_f64()),
+        (FieldKind::Number, _) => Expr::val(Option::<f64>::None),
+        (_, Some(Value::String(s))) => Expr::val(s.clone()),
+        (_, Some(other)) if !other.is_null() => Expr::val(other.to_string()),
+        _ => Expr::val(Option::<String>::None),
     }
 }
 
@@ -146,9 +146,9 @@ pub async fn upsert(
         columns.push(col("row_updated_at"));
         insert.columns(columns);
         for row in chunk {
-            let mut values: Vec<SimpleExpr> = vec![Expr::val(org_id).into()];
+            let mut values: Vec<SimpleExpr> = vec![Expr::val(org_id)];
             values.extend(table.fields.iter().map(|f| db_value(f.kind, row.get(f.name))));
-            values.push(Expr::val(now).into());
+            values.push(Expr::val(now));
             insert.values_panic(values);
         }
         let mut on_conflict = OnConflict::columns([col("org_id"), col("id")]);
