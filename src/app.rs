@@ -128,11 +128,14 @@ fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(redacted.join("/"))
 }
 
-/// Request bodies are limited to 2 MB, curriculum uploads to one 10 MB file and its form. The body
-/// stays a stream: a declared length over the limit is refused at once, a longer stream when read.
+/// Request bodies are limited to 2 MB, curriculum uploads to one 10 MB file and its form, HSDS
+/// directory imports to 100 MB and theirs. The body stays a stream: a declared length over the
+/// limit is refused at once, a longer stream when read.
 async fn limit_body(req: Request, next: Next) -> Response {
     let limit = if crate::web::curricula::is_upload(req.method(), req.uri().path()) {
         crate::web::curricula::UPLOAD_BODY_LIMIT
+    } else if crate::web::directory_import::is_upload(req.method(), req.uri().path()) {
+        crate::web::directory_import::UPLOAD_BODY_LIMIT
     } else {
         2 * 1024 * 1024
     };

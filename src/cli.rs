@@ -3,6 +3,7 @@
 use crate::app::{self, AppState};
 use crate::config::Config;
 use crate::db::Db;
+use crate::directory::hsds;
 use crate::domain::Clock;
 use crate::domain::codes::Role;
 use crate::domain::setup::{OrganisationInput, StaffInput};
@@ -76,6 +77,51 @@ pub enum Command {
     },
     /// Print the JSON API's OpenAPI document.
     Openapi,
+    /// Import data into an organisation.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Export an organisation's data.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Open Referral HSDS 3.0 into the resource directory: a JSON document, a zip of CSV tables
+    /// (a Tabular Data Package), or a folder of them. Prints the report; fails if refused.
+    Hsds {
+        path: PathBuf,
+        /// The organisation's id; may be left out when the database holds only one.
+        #[arg(long)]
+        org: Option<uuid::Uuid>,
+        /// Import the rows without problems and report the rest (otherwise nothing is imported
+        /// when any row has an error).
+        #[arg(long)]
+        valid_rows_only: bool,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// The resource directory as Open Referral HSDS 3.0: fully nested services (json) or the CSV
+    /// Tabular Data Package (csv, a zip).
+    Hsds {
+        #[arg(long, value_parser = ["json", "csv"])]
+        format: String,
+        /// The file to write.
+        path: PathBuf,
+        /// The organisation's id; may be left out when the database holds only one.
+        #[arg(long)]
+        org: Option<uuid::Uuid>,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -185,7 +231,108 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", serde_json::to_string_pretty(&crate::api::openapi())?);
             Ok(())
         }
+        Command::Import { command: ImportCommand::Hsds { path, org, valid_rows_only, database } } => {
+            import_hsds(&path, org, valid_rows_only, &database.url).await
+        }
+        Command::Export { command: ExportCommand::Hsds { format, path, org, database } } => {
+            export_hsds(&format, &path, org, &database.url).await
+        }
     }
+}
+
+/// The organisation named by id, or the only one in the database.
+async fn pick_org(db: &Db, id: Option<uuid::Uuid>) -> anyhow::Result<uuid::Uuid> {
+    let orgs = db::org::all(db).await?;
+    match id {
+        Some(id) => {
+            orgs.iter().find(|o| o.id == id).map(|o| o.id).ok_or_else(|| anyhow::anyhow!("no organisation {id}"))
+        }
+        None if orgs.len() == 1 => Ok(orgs[0].id),
+        None if orgs.is_empty() => anyhow::bail!("no organisation in this database"),
+        None => anyhow::bail!("several organisations: name one with --org <id>"),
+    }
+}
+
+/// A file, or a folder's files (not its sub-folders), as the importer takes them.
+fn read_upload(path: &std::path::Path) -> anyhow::Result<hsds::Upload> {
+    let read = |p: &std::path::Path| -> anyhow::Result<hsds::ImportFile> {
+        let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        if std::fs::metadata(p)?.len() > hsds::MAX_IMPORT_BYTES {
+            anyhow::bail!("{} is larger than {} MB", p.display(), hsds::MAX_IMPORT_BYTES / (1024 * 1024));
+        }
+        Ok(hsds::ImportFile { name, bytes: std::fs::read(p)? })
+    };
+    if !path.is_dir() {
+        return Ok(hsds::Upload::File(read(path)?));
+    }
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(path)? {
+        let entry = entry?.path();
+        if entry.is_file() {
+            files.push(read(&entry)?);
+        }
+    }
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(hsds::Upload::Folder(files))
+}
+
+async fn import_hsds(
+    path: &std::path::Path,
+    org: Option<uuid::Uuid>,
+    valid_rows_only: bool,
+    url: &str,
+) -> anyhow::Result<()> {
+    let db = open(url).await?;
+    let org_id = pick_org(&db, org).await?;
+    let upload = read_upload(path)?;
+    let mode = if valid_rows_only { hsds::HsdsImportMode::ValidRowsOnly } else { hsds::HsdsImportMode::AllOrNothing };
+    let options = hsds::ImportOptions { mode, actor: None };
+    let report = hsds::import(&db, org_id, upload, options, Clock::system().now()).await?;
+    let tr = crate::i18n::Tr::new(crate::domain::codes::UiLanguage::En);
+    println!(
+        "{}: {} ({})",
+        path.display(),
+        tr.t(&report.status.message_id()),
+        tr.t(&format!("hsds-format-{}", report.format))
+    );
+    for (table, c) in &report.counts {
+        println!(
+            "  {table:<26} {} added, {} updated ({} unchanged), {} removed, {} skipped",
+            c.added, c.updated, c.unchanged, c.removed, c.skipped
+        );
+    }
+    for p in &report.problems {
+        let field = p.field.as_deref().map(|f| format!(" {f}")).unwrap_or_default();
+        let severity = if p.severity == hsds::Severity::Error { "error" } else { "notice" };
+        println!("  {severity}: {} {}{field}: {}", p.file, p.place(&tr), p.message(&tr));
+    }
+    if let Some(queue) = db.audit_queue() {
+        queue.flush().await?;
+    }
+    if report.status == hsds::HsdsImportStatus::Refused {
+        anyhow::bail!("nothing imported: {} error(s)", report.errors);
+    }
+    Ok(())
+}
+
+async fn export_hsds(format: &str, path: &std::path::Path, org: Option<uuid::Uuid>, url: &str) -> anyhow::Result<()> {
+    let db = open(url).await?;
+    let org_id = pick_org(&db, org).await?;
+    let now = Clock::system().now();
+    let bytes = match format {
+        "csv" => hsds::export_csv_zip(db.conn(), org_id, now).await?,
+        _ => hsds::export_json(db.conn(), org_id).await?,
+    };
+    std::fs::write(path, &bytes)?;
+    let mut entry = audit::Entry::new(org_id, "directory.export")
+        .detail(serde_json::json!({ "format": format, "bytes": bytes.len() }));
+    entry.actor_label = Some("command line".into());
+    db::audit::append_now(&db, entry, now).await?;
+    if let Some(queue) = db.audit_queue() {
+        queue.flush().await?;
+    }
+    println!("Directory written to {} ({} KiB).", path.display(), bytes.len() / 1024);
+    Ok(())
 }
 
 async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {

@@ -1282,10 +1282,11 @@ pub enum EventKind {
     MutualAid,
     Support,
     Transfer,
+    Referral,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 8] = [
+    pub const ALL: [EventKind; 9] = [
         EventKind::Request,
         EventKind::Screen,
         EventKind::Plan,
@@ -1294,6 +1295,7 @@ impl EventKind {
         EventKind::MutualAid,
         EventKind::Support,
         EventKind::Transfer,
+        EventKind::Referral,
     ];
 
     pub fn code(self) -> &'static str {
@@ -1306,6 +1308,7 @@ impl EventKind {
             EventKind::MutualAid => "mutual-aid",
             EventKind::Support => "support",
             EventKind::Transfer => "transfer",
+            EventKind::Referral => "referral",
         }
     }
 
@@ -1440,6 +1443,17 @@ pub async fn timeline(
                 label: "timeline-transfer".into(),
                 detail: t.reason.unwrap_or_default(),
                 link: None,
+            });
+        }
+    }
+    if wants(EventKind::Referral) {
+        for (e, r) in crate::referrals::timeline_rows(conn, org, person_id).await? {
+            out.push(TimelineEvent {
+                at: e.at,
+                kind: EventKind::Referral,
+                label: "referral-timeline".into(),
+                detail: format!("{} · {} · {}", e.status, r.need, r.resource_name),
+                link: Some(format!("/people/{person_id}/referrals/{}", r.id)),
             });
         }
     }

@@ -34,6 +34,10 @@ use std::collections::{HashMap, HashSet};
 use time::{Date, Duration, OffsetDateTime};
 use uuid::Uuid;
 
+mod directory;
+
+pub use directory::{DIRECTORY_TOP_UP_VAR, directory_size, top_up_directory};
+
 pub const DEMO_PASSWORD: &str = "mainstay-demo";
 
 const ORG_TIME_ZONE: &str = "America/New_York";
@@ -340,6 +344,9 @@ pub async fn generate(db: &Db, people: usize, seed: u64, now: OffsetDateTime) ->
         if let Some(total) = std::env::var(TOP_UP_VAR).ok().and_then(|v| v.trim().parse().ok()) {
             top_up_contacts(db, total).await?;
         }
+        if let Some(total) = std::env::var(DIRECTORY_TOP_UP_VAR).ok().and_then(|v| v.trim().parse().ok()) {
+            top_up_directory(db, existing.org_id, total, seed, now).await?;
+        }
         return Ok(DemoSummary { org_id: existing.org_id, people: 0, staff: 0, created: false });
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -365,12 +372,18 @@ pub async fn generate(db: &Db, people: usize, seed: u64, now: OffsetDateTime) ->
     // Coaching records draw from a third stream, so adding them left everything above unchanged.
     let mut coaching_rng = ChaCha8Rng::seed_from_u64(seed);
     coaching_rng.set_stream(2);
-    insert_coaching(&txn, coaching_rng, org_id, &programs, &team, &members, &monitored, now).await?;
+    let plan_needs = insert_coaching(&txn, coaching_rng, org_id, &programs, &team, &members, &monitored, now).await?;
     // Groups draw from a fourth.
     let mut groups_rng = ChaCha8Rng::seed_from_u64(seed);
     groups_rng.set_stream(3);
     let facilitators =
         insert_groups(&txn, groups_rng, org_id, &programs, &sites, &team, &members, &password_hash, now).await?;
+    // The resource directory, referrals, consents and information-only contacts draw from a fifth.
+    let mut directory_rng = ChaCha8Rng::seed_from_u64(seed);
+    directory_rng.set_stream(4);
+    let referrals =
+        directory::Demo { rng: directory_rng, org_id, programs: &programs, team: &team, members: &members, now };
+    referrals.insert(&txn, &plan_needs, seed).await?;
     let entry =
         crate::audit::Entry::new(org_id, "demo.generate").detail(serde_json::json!({ "people": people, "seed": seed }));
     db::audit::append(&txn, entry, now).await?;
@@ -764,6 +777,8 @@ struct Member {
     phone: Option<String>,
     email: Option<String>,
     date_of_birth: Option<Date>,
+    /// The language they prefer, as they said it ("Spanish").
+    language: Option<String>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -825,6 +840,7 @@ async fn insert_people(
             phone: p.phone.clone(),
             email: p.email.clone(),
             date_of_birth: p.date_of_birth,
+            language: p.preferred_language.clone(),
         });
         if rng.gen_bool(0.25) {
             for _ in 0..rng.gen_range(1..=3) {
@@ -2864,7 +2880,7 @@ async fn insert_coaching(
     members: &[Member],
     monitored: &HashSet<Uuid>,
     now: OffsetDateTime,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<HashMap<Uuid, PlanNeeds>> {
     let today = crate::app::local_date(ORG_TIME_ZONE, now);
     let coaching: Vec<&Member> = members.iter().filter(|m| m.program < 2).collect();
     let (history_days, max_contacts) = history(coaching.len());
@@ -2878,6 +2894,7 @@ async fn insert_coaching(
         max_contacts,
         warnings: HashMap::new(),
         rows: CoachingRows::default(),
+        needs: HashMap::new(),
     };
     // The named coach's people with the longest history get the worklist's shapes.
     let mut coach_people: Vec<&Member> = coaching.iter().copied().filter(|m| m.worker == team.coach).collect();
@@ -2906,7 +2923,13 @@ async fn insert_coaching(
         }
     }
     g.rows.write(txn).await?;
-    Ok(())
+    Ok(g.needs)
+}
+
+/// The unmet needs a person's first plan named, and the day it did (the referrals start there).
+pub(crate) struct PlanNeeds {
+    identified_on: Date,
+    needs: Vec<UnmetNeedEntry>,
 }
 
 struct Coaching<'a> {
@@ -2922,6 +2945,8 @@ struct Coaching<'a> {
     /// Guardrail warnings (JSON) by note text: the notes are built from a few hundred phrases.
     warnings: HashMap<String, Option<String>>,
     rows: CoachingRows,
+    /// Each person's plan needs, for the referrals made about them.
+    needs: HashMap<Uuid, PlanNeeds>,
 }
 
 impl Coaching<'_> {
@@ -3318,7 +3343,11 @@ impl Coaching<'_> {
         let mut agreed: Vec<Agreed> = Vec::new();
         let mut draft_content = None;
         if let Some((started, days)) = &plan_days {
-            let mut content = self.new_plan(m, days.first().copied().unwrap_or(*started));
+            let identified_on = days.first().copied().unwrap_or(*started);
+            let mut content = self.new_plan(m, identified_on);
+            if !content.unmet_needs.is_empty() {
+                self.needs.insert(m.person_id, PlanNeeds { identified_on, needs: content.unmet_needs.clone() });
+            }
             for (k, on) in days.iter().enumerate() {
                 if k > 0 {
                     content = self.review(&content, *on);
@@ -4964,6 +4993,7 @@ mod tests {
             max_contacts: 60,
             warnings: HashMap::new(),
             rows: CoachingRows::default(),
+            needs: HashMap::new(),
         };
         let member = Member {
             person_id: Uuid::nil(),
@@ -4977,6 +5007,7 @@ mod tests {
             phone: None,
             email: None,
             date_of_birth: None,
+            language: None,
         };
         let mut plan = g.new_plan(&member, g.today);
         for _ in 0..6 {
@@ -5182,6 +5213,249 @@ mod tests {
         let feedback = group_feedback::Entity::find().all(conn).await.expect("feedback");
         assert!(feedback.iter().all(|f| f.felt_safe.is_some_and(|v| (1..=5).contains(&v))));
         db.close().await;
+    }
+
+    /// A demo of `people` in a new SQLite database.
+    async fn demo_db(people: usize, seed: u64) -> (tempfile::TempDir, Db, DemoSummary, OffsetDateTime) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("demo.db").display());
+        let db = Db::connect(&url).await.expect("connect");
+        db.migrate().await.expect("migrate");
+        let now = OffsetDateTime::from_unix_timestamp(1_795_000_000).expect("time");
+        let summary = generate(&db, people, seed, now).await.expect("demo");
+        (dir, db, summary, now)
+    }
+
+    #[tokio::test]
+    async fn referrals_share_only_under_a_covering_consent_and_follow_their_history() {
+        use crate::db::entities::{
+            consent, directory_verification, disclosure, info_contact, referral, referral_event,
+        };
+        use crate::domain::consent::{ConsentPurpose, DisclosureRequest, InfoCategory};
+        use crate::domain::referral::{CrisisFlag, ReferralStatus};
+        use sea_orm::QueryOrder;
+        let (_dir, db, summary, now) = demo_db(300, 1).await;
+        let conn = db.conn();
+        let today = crate::app::local_date(ORG_TIME_ZONE, now);
+        let org = summary.org_id;
+
+        // The directory: its size, indexed for search, partly stale, partly incomplete.
+        let services =
+            crate::directory::rows::load_all(conn, org, crate::directory::hsds_tables::table("service").unwrap())
+                .await
+                .expect("services");
+        assert_eq!(services.len(), directory_size(300));
+        let ids: Vec<String> = services.iter().filter_map(|s| s["id"].as_str().map(str::to_string)).collect();
+        let resources = crate::directory::resources::load_many(conn, org, &ids).await.expect("resources");
+        let stale =
+            resources.iter().filter(|r| crate::directory::resources::is_stale(r.assured_date(), 12, today)).count();
+        assert!(stale * 5 > services.len() && stale * 5 < services.len() * 4, "{stale} stale");
+        assert!(resources.iter().any(|r| !r.missing_facts().is_empty()), "some records incomplete");
+        let query = crate::directory::search::SearchQuery {
+            text: "food".into(),
+            language: Some("Spanish".into()),
+            near: Some(crate::directory::search::Near {
+                latitude: crate::directory::synthetic::CENTRE.0,
+                longitude: crate::directory::synthetic::CENTRE.1,
+                within_km: None,
+            }),
+            ..Default::default()
+        };
+        let (found, _) = crate::directory::search::search(conn, org, &query, 10, 0).await.expect("search");
+        assert!(found > 0, "food in Spanish near the centre");
+        let specialist = staff::Entity::find()
+            .filter(staff::Column::Email.eq("referral@demo.example"))
+            .one(conn)
+            .await
+            .expect("query")
+            .expect("specialist");
+        let verifications = directory_verification::Entity::find().all(conn).await.expect("verifications");
+        assert!(!verifications.is_empty());
+        for v in &verifications {
+            assert_eq!(v.verified_by, specialist.id);
+            let r = resources.iter().find(|r| r.id() == v.service_id).expect("verified service");
+            assert_eq!(r.assured_date(), Some(v.verified_on), "the last verification is the assured date");
+        }
+
+        // Referrals: consent, disclosure, history and outcome agree.
+        let referrals = referral::Entity::find().all(conn).await.expect("referrals");
+        let events =
+            referral_event::Entity::find().order_by_asc(referral_event::Column::At).all(conn).await.expect("events");
+        let consents = consent::Entity::find().all(conn).await.expect("consents");
+        let disclosures = disclosure::Entity::find().all(conn).await.expect("disclosures");
+        assert!(referrals.len() > 60, "{} referrals", referrals.len());
+        let mut seen = HashSet::new();
+        for r in &referrals {
+            let status = ReferralStatus::parse(&r.status).expect("status");
+            seen.insert(status);
+            let shared: Vec<InfoCategory> = crate::domain::codes::split_codes(&r.shared_categories);
+            let mine: Vec<&disclosure::Model> = disclosures.iter().filter(|d| d.referral_id == Some(r.id)).collect();
+            if shared.is_empty() || status == ReferralStatus::Draft {
+                assert_eq!((r.consent_id, mine.len()), (None, 0), "nothing shared, nothing disclosed");
+            } else {
+                let c = consents.iter().find(|c| Some(c.id) == r.consent_id).expect("the consent");
+                assert_eq!(c.person_id, r.person_id);
+                let request = DisclosureRequest {
+                    recipient_organization_id: r.resource_organization_id.as_deref(),
+                    recipient_name: &r.resource_name,
+                    categories: &shared,
+                    purpose: ConsentPurpose::Referral,
+                    on: r.referred_on.expect("sent"),
+                };
+                assert!(directory::consent_covers(c, &request), "{r:?} under {c:?}");
+                assert_eq!(mine.len(), 1, "one disclosure");
+                assert_eq!((mine[0].consent_id, &mine[0].categories), (c.id, &r.shared_categories));
+                assert_eq!(mine[0].recipient_organization_id, r.resource_organization_id);
+                assert_eq!(
+                    mine[0].recipient_name, c.recipient_name,
+                    "the consent and the accounting name the organisation"
+                );
+                assert_eq!(Some(crate::app::local_date(ORG_TIME_ZONE, mine[0].disclosed_at)), r.referred_on);
+            }
+            assert_eq!(r.referred_on.is_none(), status == ReferralStatus::Draft);
+            assert!(r.need_identified_on <= r.referred_on.unwrap_or(today) && r.referred_on.unwrap_or(today) <= today);
+            assert_eq!(status.is_closed(), r.closed_on.is_some(), "{r:?}");
+            assert_eq!(status.is_closed(), r.follow_up_on.is_none(), "{r:?}");
+            match status {
+                ReferralStatus::Completed => assert!(r.connected == Some(true) && r.need_met.is_some(), "{r:?}"),
+                ReferralStatus::UnableToConnect => assert_eq!(r.connected, Some(false)),
+                ReferralStatus::InProgress => assert!(r.connected == Some(true) && r.connected_on.is_some()),
+                _ => {}
+            }
+            let history: Vec<&referral_event::Model> = events.iter().filter(|e| e.referral_id == r.id).collect();
+            assert_eq!(history.len(), r.version as usize);
+            assert!(matches!(history[0].status.as_str(), "sent" | "draft"));
+            let last = history.last().expect("history");
+            assert_eq!((last.status.as_str(), last.follow_up_on), (r.status.as_str(), r.follow_up_on));
+            assert!(history.iter().all(|e| e.at <= now && e.by_staff == r.made_by));
+            for pair in history.windows(2) {
+                let (from, to) = (ReferralStatus::parse(&pair[0].status), ReferralStatus::parse(&pair[1].status));
+                let (Some(from), Some(to)) = (from, to) else { panic!("codes") };
+                assert!(crate::referrals::may_move(from, to), "{from:?} to {to:?}");
+            }
+            assert!(matches!(r.language.as_deref(), Some("en" | "es" | "fr")));
+        }
+        for status in [
+            ReferralStatus::Sent,
+            ReferralStatus::InProgress,
+            ReferralStatus::Completed,
+            ReferralStatus::UnableToConnect,
+            ReferralStatus::Cancelled,
+        ] {
+            assert!(seen.contains(&status), "some {status:?}");
+        }
+        let connected = referrals.iter().filter(|r| r.connected == Some(true)).count();
+        assert!(connected * 2 > referrals.len(), "most connected");
+
+        // The person's language is honoured where the directory allows.
+        let people = person::Entity::find().all(conn).await.expect("people");
+        let language_rows =
+            crate::directory::rows::load_all(conn, org, crate::directory::hsds_tables::table("language").unwrap())
+                .await
+                .expect("languages");
+        let spanish_services: HashSet<&str> =
+            language_rows.iter().filter(|l| l["code"] == "es").filter_map(|l| l["service_id"].as_str()).collect();
+        let spanish_people: HashSet<Uuid> =
+            people.iter().filter(|p| p.preferred_language.as_deref() == Some("Spanish")).map(|p| p.id).collect();
+        let for_spanish: Vec<&referral::Model> =
+            referrals.iter().filter(|r| spanish_people.contains(&r.person_id)).collect();
+        let in_spanish = for_spanish.iter().filter(|r| spanish_services.contains(r.service_id.as_str())).count();
+        assert!(
+            !for_spanish.is_empty() && in_spanish * 3 > for_spanish.len() * 2,
+            "{in_spanish} of {}",
+            for_spanish.len()
+        );
+        assert!(for_spanish.iter().all(|r| r.language.as_deref() == Some("es")), "printouts in Spanish");
+
+        // Consents in force, expired and revoked; disclosures only under them.
+        assert!(consents.iter().any(|c| c.expires_on.is_some_and(|e| e < today)), "an expired consent");
+        assert!(consents.iter().any(|c| c.revoked_on.is_some() && c.revoked_by.is_some()), "a revoked consent");
+        assert!(consents.iter().any(|c| c.expires_on.is_some_and(|e| e >= today) && c.revoked_on.is_none()));
+        assert!(consents.iter().any(|c| c.expiry_event.is_some() && c.expires_on.is_none()), "an end event");
+        assert!(consents.iter().any(|c| c.recipient_organization_id.is_none()), "a recipient outside the directory");
+        for d in &disclosures {
+            let c = consents.iter().find(|c| c.id == d.consent_id).expect("consent");
+            assert_eq!(c.person_id, d.person_id);
+            assert!(c.revoked_on.is_none_or(|r| r > crate::app::local_date(ORG_TIME_ZONE, d.disclosed_at)));
+        }
+        for c in &consents {
+            assert!(c.revocation_explained && !c.signer_name.is_empty() && c.signed_on <= today);
+            assert_eq!(c.signer == "person", c.signer_authority.is_none(), "{c:?}");
+        }
+
+        // The coach's worklist has referrals to follow up, and a Spanish speaker to refer; the
+        // referral specialist has follow-ups too.
+        let coach = staff::Entity::find()
+            .filter(staff::Column::Email.eq("coach@demo.example"))
+            .one(conn)
+            .await
+            .expect("query")
+            .expect("coach");
+        let open_for = |who: Uuid| referrals.iter().filter(move |r| r.assigned_to == who && r.follow_up_on.is_some());
+        assert!(open_for(coach.id).any(|r| r.follow_up_on < Some(today)), "overdue for the coach");
+        assert!(open_for(coach.id).any(|r| r.follow_up_on == Some(today)), "due today for the coach");
+        assert!(open_for(specialist.id).any(|r| r.follow_up_on < Some(today)), "overdue for the specialist");
+        let caseload: HashSet<Uuid> = enrolment::Entity::find()
+            .filter(enrolment::Column::WorkerId.eq(coach.id))
+            .all(conn)
+            .await
+            .expect("enrolments")
+            .iter()
+            .map(|e| e.person_id)
+            .collect();
+        assert!(caseload.iter().any(|p| spanish_people.contains(p)), "a Spanish speaker on the coach's caseload");
+
+        // Information-only contacts: a few a week, some with crisis signs and what was done.
+        let contacts = info_contact::Entity::find().all(conn).await.expect("info contacts");
+        assert!((100..=400).contains(&contacts.len()), "{}", contacts.len());
+        let ids: HashSet<&str> = ids.iter().map(String::as_str).collect();
+        for c in &contacts {
+            assert!(!c.needs.is_empty() && c.at <= now);
+            assert!(c.service_ids.split(';').filter(|s| !s.is_empty()).all(|s| ids.contains(s)));
+            let flags: Vec<CrisisFlag> = crate::domain::codes::split_codes(&c.crisis_flags);
+            assert_eq!(flags.is_empty(), c.crisis_action.is_none());
+        }
+        assert!(contacts.iter().any(|c| !c.crisis_flags.is_empty()), "a crisis on the line");
+        db.close().await;
+    }
+
+    #[tokio::test]
+    async fn the_same_seed_gives_the_same_referrals_and_the_directory_tops_up() {
+        use crate::db::entities::{consent, directory_term, referral};
+        use sea_orm::{PaginatorTrait, QueryOrder, QuerySelect};
+        let (_a, first, summary, now) = demo_db(40, 1).await;
+        let (_b, second, _, _) = demo_db(40, 1).await;
+        let rows = |db: Db| async move {
+            let referrals =
+                referral::Entity::find().order_by_asc(referral::Column::Id).all(db.conn()).await.expect("r");
+            let consents = consent::Entity::find().order_by_asc(consent::Column::Id).all(db.conn()).await.expect("c");
+            (referrals, consents)
+        };
+        let (a, b) = (rows(first.clone()).await, rows(second.clone()).await);
+        assert!(!a.0.is_empty() && !a.1.is_empty());
+        assert_eq!(a, b, "same seed, same referrals and consents");
+        second.close().await;
+
+        let table = crate::directory::hsds_tables::table("service").unwrap();
+        let before = crate::directory::rows::load_all(first.conn(), summary.org_id, table).await.expect("services");
+        assert_eq!(top_up_directory(&first, summary.org_id, 250, 1, now).await.expect("top up"), 250);
+        let after = crate::directory::rows::load_all(first.conn(), summary.org_id, table).await.expect("services");
+        assert_eq!(after.len(), 250);
+        for row in &before {
+            assert!(after.contains(row), "the demo's own services stay as they were");
+        }
+        let indexed = directory_term::Entity::find()
+            .select_only()
+            .column(directory_term::Column::ServiceId)
+            .distinct()
+            .filter(directory_term::Column::Weight.gt(0))
+            .filter(directory_term::Column::ServiceId.ne(""))
+            .count(first.conn())
+            .await
+            .expect("index");
+        assert_eq!(indexed, 250, "every service is indexed");
+        assert_eq!(top_up_directory(&first, summary.org_id, 100, 1, now).await.expect("again"), 250, "never shrinks");
+        first.close().await;
     }
 
     #[test]

@@ -4,6 +4,7 @@ pub mod coaching;
 pub mod consents;
 pub mod curricula;
 pub mod directory;
+pub mod directory_import;
 pub mod group_evidence;
 pub mod group_sessions;
 pub mod groups;
@@ -45,7 +46,17 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "group-evidence", description = "Accreditation evidence for groups: the 12-month schedule with \
         attendance counts, and the curricula."),
         (name = "curricula", description = "Versioned curricula: sessions with topics, objectives, activities and \
-        materials, reusable across groups.")),
+        materials, reusable across groups."),
+        (name = "directory", description = "The resource directory (CSE 6.02, Open Referral HSDS 3.0): search by need \
+        with typos and synonyms, language, cost, age, hours and distance; resources with the six facts flagged when \
+        missing; verification and the stale worklist; duplicates and merging; directory settings."),
+        (name = "directory-import", description = "HSDS 3.0 import (JSON documents or the CSV package; a report \
+        of every problem by file, row and field; all or nothing, or valid rows only) and export of the directory."),
+        (name = "referrals", description = "Referrals with closed-loop follow-up (consent checked and the \
+        disclosure recorded when details are shared), status history, outcomes, the follow-up worklist, referral \
+        measures and information-only contacts."),
+        (name = "consents", description = "Consent to share a person's information (42 CFR Part 2, HIPAA, \
+        Canadian express consent): record, revoke, end event, coverage checks, and the accounting of disclosures.")),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     components(schemas(crate::web::errors::ErrorEnvelope, crate::web::errors::ErrorItem))
@@ -78,6 +89,7 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(group_evidence::routes())
                 .merge(curricula::routes())
                 .merge(directory::routes())
+                .merge(directory_import::routes())
                 .merge(referrals::routes())
                 .merge(consents::routes()),
         )

@@ -57,7 +57,8 @@ pub fn table(name: &str) -> Option<&'static Table> {
 }
 
 pub fn table_for_csv(file: &str) -> Option<&'static Table> {
-    TABLES.iter().find(|t| t.csv == file)
+    // Spreadsheet tools and other operating systems change the case of file names.
+    TABLES.iter().find(|t| t.csv.eq_ignore_ascii_case(file))
 }
 
 const fn f(name: &'static str, kind: FieldKind, required: bool) -> Field {

@@ -7,3 +7,4 @@ pub mod resources;
 pub mod rows;
 pub mod search;
 pub mod settings;
+pub mod synthetic;

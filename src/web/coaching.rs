@@ -1195,7 +1195,10 @@ impl TimelinePage {
         format_local(&self.zone, *at.borrow())
     }
     pub fn kind_label(&self, code: &str) -> String {
-        self.shell.t(&format!("timeline-kind-{code}"))
+        match EventKind::parse(code) {
+            Some(EventKind::Referral) => self.shell.t("referrals-title"),
+            _ => self.shell.t(&format!("timeline-kind-{code}")),
+        }
     }
 
     /// The event's details with stored codes shown as labels in the reader's language.
@@ -1212,6 +1215,9 @@ impl TimelinePage {
                     .map(|c| tr.t(&c.message_id()))
                     .or_else(|| SupportEngagement::parse(piece).map(|c| tr.t(&c.message_id()))),
                 EventKind::Lapse => piece.parse::<i64>().ok().map(|d| self.shell.t1("lapse-days", "days", d)),
+                EventKind::Referral => crate::domain::referral::ReferralStatus::parse(piece)
+                    .map(|c| tr.t(&c.message_id()))
+                    .or_else(|| UnmetNeed::parse(piece).map(|c| tr.t(&c.message_id()))),
                 _ => None,
             };
             known.unwrap_or_else(|| piece.to_string())
@@ -1248,6 +1254,8 @@ pub struct CaseloadPage {
     pub own: bool,
     pub items: Vec<CaseloadItem>,
     pub worklist: Option<Worklist>,
+    /// Referrals whose follow-up date has come, assigned to this worker.
+    pub referral_follow_ups: Vec<crate::referrals::FollowUp>,
     pub zone: String,
 }
 
@@ -1297,12 +1305,15 @@ async fn caseload_page(ctx: &Ctx, worker_id: Uuid) -> AppResult<CaseloadPage> {
     if own {
         worklist.drafts = coaching::own_drafts(&ctx.state, &ctx.actor).await?;
     }
+    let whose = if own { crate::referrals::Whose::Mine } else { crate::referrals::Whose::Worker(worker_id) };
+    let referral_follow_ups = crate::referrals::follow_ups(&ctx.state, &ctx.actor, whose).await?;
     Ok(CaseloadPage {
         shell: ctx.shell().await?,
         worker: c.worker,
         own,
         items: c.items,
         worklist: Some(worklist),
+        referral_follow_ups,
         zone: tz,
     })
 }
