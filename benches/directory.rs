@@ -15,6 +15,10 @@ use time::OffsetDateTime;
 use tokio::runtime::Runtime;
 use uuid::Uuid;
 
+// The allocator the `mainstay` binary runs with (src/main.rs), so the figures are the product's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn services() -> usize {
     std::env::var("MAINSTAY_BENCH_DIRECTORY_SERVICES").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(20_000)
 }

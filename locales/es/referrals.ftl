@@ -66,3 +66,20 @@ referral-month-9 = septiembre
 referral-month-10 = octubre
 referral-month-11 = noviembre
 referral-month-12 = diciembre
+
+## Status, urgency and help, as printed for the person
+
+referral-status-draft = Borrador (no enviada)
+referral-status-sent = Enviada
+referral-status-accepted = Aceptada por el servicio
+referral-status-declined = Rechazada por el servicio
+referral-status-in-progress = En curso
+referral-status-completed = Completada
+referral-status-cancelled = Cancelada
+referral-status-unable-to-connect = No se pudo conectar
+referral-help-information-given = Información entregada (la persona contacta al servicio)
+referral-help-warm-handoff = Presentación directa (le presentamos a alguien del servicio)
+referral-help-accompanied = Acompañamiento a la primera cita
+referral-urgency-today = Hoy
+referral-urgency-this-week = Esta semana
+referral-urgency-routine = Sin urgencia

@@ -69,3 +69,20 @@ referral-month-9 = septembre
 referral-month-10 = octobre
 referral-month-11 = novembre
 referral-month-12 = décembre
+
+## Status, urgency and help, as printed for the person
+
+referral-status-draft = Brouillon (non envoyée)
+referral-status-sent = Envoyée
+referral-status-accepted = Acceptée par le service
+referral-status-declined = Refusée par le service
+referral-status-in-progress = En cours
+referral-status-completed = Terminée
+referral-status-cancelled = Annulée
+referral-status-unable-to-connect = Contact impossible
+referral-help-information-given = Information donnée (la personne contacte le service)
+referral-help-warm-handoff = Mise en relation directe (nous présentons la personne à quelqu'un sur place)
+referral-help-accompanied = Accompagnement au premier rendez-vous
+referral-urgency-today = Aujourd'hui
+referral-urgency-this-week = Cette semaine
+referral-urgency-routine = Sans urgence

@@ -1,0 +1,34 @@
+# Labels from the coaching record that appear on printouts in Spanish (packets for third parties).
+
+recovery-stage-exploring = Explorando la recuperación
+recovery-stage-early = Recuperación temprana
+recovery-stage-ongoing = Recuperación en curso
+recovery-stage-sustained = Recuperación sostenida
+recovery-stage-after-return-to-use = Después de volver a consumir
+life-domain-housing = Vivienda
+life-domain-work-school = Trabajo o estudios
+life-domain-health = Salud
+life-domain-relationships = Relaciones y familia
+life-domain-recovery = Recuperación
+life-domain-legal = Asuntos legales
+life-domain-money = Dinero
+life-domain-community = Comunidad y pertenencia
+life-domain-purpose = Propósito y sentido
+unmet-need-mental-health = Atención de salud mental
+unmet-need-substance-use = Tratamiento por consumo de sustancias
+unmet-need-legal = Ayuda legal
+unmet-need-record-expungement = Borrar antecedentes penales
+unmet-need-crisis = Apoyo en crisis
+unmet-need-primary-care = Atención médica primaria
+unmet-need-dental = Atención dental
+unmet-need-education-vocational = Estudios o formación laboral
+unmet-need-housing = Vivienda
+unmet-need-other = Otra
+goal-progress-not-started = Sin empezar
+goal-progress-in-progress = En marcha
+goal-progress-achieved = Logrado
+goal-progress-set-aside = En pausa por ahora
+plan-status-draft = En preparación
+plan-status-agreed = Acordado
+plan-status-in-review = En revisión
+plan-status-closed = Cerrado

@@ -1,0 +1,34 @@
+# Labels from the coaching record that appear on printouts in French (packets for third parties).
+
+recovery-stage-exploring = Découverte du rétablissement
+recovery-stage-early = Début du rétablissement
+recovery-stage-ongoing = Rétablissement en cours
+recovery-stage-sustained = Rétablissement durable
+recovery-stage-after-return-to-use = Après une reprise de consommation
+life-domain-housing = Logement
+life-domain-work-school = Travail ou études
+life-domain-health = Santé
+life-domain-relationships = Relations et famille
+life-domain-recovery = Rétablissement
+life-domain-legal = Questions juridiques
+life-domain-money = Argent
+life-domain-community = Communauté et appartenance
+life-domain-purpose = Sens et raison d'être
+unmet-need-mental-health = Soins de santé mentale
+unmet-need-substance-use = Traitement de la consommation de substances
+unmet-need-legal = Aide juridique
+unmet-need-record-expungement = Effacement d'un casier judiciaire
+unmet-need-crisis = Soutien en situation de crise
+unmet-need-primary-care = Soins de santé primaires
+unmet-need-dental = Soins dentaires
+unmet-need-education-vocational = Études ou formation professionnelle
+unmet-need-housing = Logement
+unmet-need-other = Autre
+goal-progress-not-started = Pas commencé
+goal-progress-in-progress = En cours
+goal-progress-achieved = Atteint
+goal-progress-set-aside = Mis de côté pour l'instant
+plan-status-draft = En rédaction
+plan-status-agreed = Convenu
+plan-status-in-review = En révision
+plan-status-closed = Fermé
