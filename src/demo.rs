@@ -5249,7 +5249,7 @@ mod tests {
         let resources = crate::directory::resources::load_many(conn, org, &ids).await.expect("resources");
         let stale =
             resources.iter().filter(|r| crate::directory::resources::is_stale(r.assured_date(), 12, today)).count();
-        assert!(stale * 5 > services.len() && stale * 5 < services.len() * 4, "{stale} stale");
+        assert!(stale * 10 > services.len() && stale * 2 < services.len(), "{stale} stale");
         assert!(resources.iter().any(|r| !r.missing_facts().is_empty()), "some records incomplete");
         let query = crate::directory::search::SearchQuery {
             text: "food".into(),

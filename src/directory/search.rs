@@ -797,6 +797,10 @@ struct Index {
     terms: Vec<String>,
     /// Term id → (slot, weight) of the services holding the word.
     postings: Vec<Vec<(u32, u16)>>,
+    /// The search page's filter choices, counted once per generation instead of on every search.
+    facets: std::sync::OnceLock<Facets>,
+    /// Slot → place in (name, id) order, so ranking breaks ties without comparing strings.
+    name_order: std::sync::OnceLock<Vec<u32>>,
 }
 
 type Shared = Arc<tokio::sync::RwLock<Option<Index>>>;
@@ -812,6 +816,20 @@ fn shared_for(org_id: Uuid) -> Shared {
 const PATCH_LIMIT: usize = 5000;
 
 impl Index {
+    fn name_order(&self) -> &[u32] {
+        self.name_order.get_or_init(|| {
+            let mut slots: Vec<u32> =
+                (0..self.docs.len() as u32).filter(|s| self.docs[*s as usize].is_some()).collect();
+            let key = |slot: &u32| self.docs[*slot as usize].as_ref().map(|d| (d.name.as_str(), d.id.as_str()));
+            slots.sort_by(|a, b| key(a).cmp(&key(b)));
+            let mut order = vec![u32::MAX; self.docs.len()];
+            for (place, slot) in slots.into_iter().enumerate() {
+                order[slot as usize] = place as u32;
+            }
+            order
+        })
+    }
+
     fn term_id(&mut self, term: &str) -> u32 {
         if let Some(id) = self.term_ids.get(term) {
             return *id;
@@ -980,6 +998,8 @@ async fn refresh(
                     }
                 }
                 index.generation = generation;
+                index.facets = std::sync::OnceLock::new();
+                index.name_order = std::sync::OnceLock::new();
                 return Ok(());
             }
         }
@@ -1350,12 +1370,11 @@ fn rank(index: &Index, query: &Prepared<'_>, offset: usize, limit: usize) -> (u6
         }
     }
     let doc = |slot: u32| index.docs[slot as usize].as_ref();
+    let names = index.name_order();
     let order = |a: &(f64, Option<f64>, u32), b: &(f64, Option<f64>, u32)| {
-        let (da, db) = (doc(a.2), doc(b.2));
         b.0.partial_cmp(&a.0)
             .unwrap_or(std::cmp::Ordering::Equal)
-            .then_with(|| da.map(|d| d.name.as_str()).cmp(&db.map(|d| d.name.as_str())))
-            .then_with(|| da.map(|d| d.id.as_str()).cmp(&db.map(|d| d.id.as_str())))
+            .then_with(|| names[a.2 as usize].cmp(&names[b.2 as usize]))
     };
     let total = scored.len() as u64;
     let wanted = offset.saturating_add(limit);
@@ -1486,31 +1505,32 @@ pub struct Facets {
 }
 
 pub async fn facets(conn: &impl ConnectionTrait, org_id: Uuid) -> Result<Facets, DbErr> {
-    let found = with_index(conn, org_id, |index| {
-        let mut terms: HashMap<&str, usize> = HashMap::new();
-        let mut languages: HashMap<&str, usize> = HashMap::new();
-        let mut services = 0;
-        for doc in index.docs.iter().flatten() {
-            if matches!(doc.status.as_str(), "inactive" | "defunct") {
-                continue;
-            }
-            services += 1;
-            for t in &doc.term_ids {
-                *terms.entry(t).or_default() += 1;
-            }
-            for l in &doc.languages {
-                *languages.entry(l).or_default() += 1;
-            }
-        }
-        let sorted = |map: HashMap<&str, usize>| {
-            let mut v: Vec<(String, usize)> = map.into_iter().map(|(k, n)| (k.to_string(), n)).collect();
-            v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            v
-        };
-        Facets { term_ids: sorted(terms), languages: sorted(languages), services }
-    })
-    .await?;
+    let found = with_index(conn, org_id, |index| index.facets.get_or_init(|| count_facets(index)).clone()).await?;
     Ok(found.unwrap_or_default())
+}
+
+fn count_facets(index: &Index) -> Facets {
+    let mut terms: HashMap<&str, usize> = HashMap::new();
+    let mut languages: HashMap<&str, usize> = HashMap::new();
+    let mut services = 0;
+    for doc in index.docs.iter().flatten() {
+        if matches!(doc.status.as_str(), "inactive" | "defunct") {
+            continue;
+        }
+        services += 1;
+        for t in &doc.term_ids {
+            *terms.entry(t).or_default() += 1;
+        }
+        for l in &doc.languages {
+            *languages.entry(l).or_default() += 1;
+        }
+    }
+    let sorted = |map: HashMap<&str, usize>| {
+        let mut v: Vec<(String, usize)> = map.into_iter().map(|(k, n)| (k.to_string(), n)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        v
+    };
+    Facets { term_ids: sorted(terms), languages: sorted(languages), services }
 }
 
 #[cfg(test)]
