@@ -425,6 +425,23 @@ pub async fn staff_names(conn: &impl ConnectionTrait, org_id: Uuid) -> Result<Ha
     Ok(rows.into_iter().collect())
 }
 
+/// Display names of these staff members.
+async fn staff_names_of(
+    conn: &impl ConnectionTrait,
+    org_id: Uuid,
+    ids: Vec<Uuid>,
+) -> Result<HashMap<Uuid, String>, DbErr> {
+    let rows: Vec<(Uuid, String)> = staff::Entity::find()
+        .select_only()
+        .columns([staff::Column::Id, staff::Column::DisplayName])
+        .filter(staff::Column::OrgId.eq(org_id))
+        .filter(staff::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// The program a referral counts under: the person's current enrolment with the actor, else any
 /// current enrolment, else the latest.
 fn program_for(actor: &Actor, enrolments: &[enrolment::Model]) -> Option<Uuid> {
@@ -1334,8 +1351,13 @@ pub async fn follow_ups(state: &AppState, actor: &Actor, whose: Whose) -> AppRes
         .limit(OPEN_LIST_LIMIT)
         .all(conn)
         .await?;
+    // The caseload page asks on every load, and most days nothing is due: no further reads then.
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
     let people = db::intake::person_names(&state.db, actor.org_id, rows.iter().map(|r| r.person_id).collect()).await?;
-    let names = staff_names(conn, actor.org_id).await?;
+    let assignees: HashSet<Uuid> = rows.iter().map(|r| r.assigned_to).collect();
+    let names = staff_names_of(conn, actor.org_id, assignees.into_iter().collect()).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         out.push(FollowUp {
