@@ -1442,6 +1442,36 @@ async fn remove_orphan_location(conn: &impl ConnectionTrait, org: Uuid, location
     Ok(())
 }
 
+/// The service's own row of a one-per-service table (its phone, its contact person): filled in by
+/// `fill` when the form has a value (created when there was none), deleted when the field was cleared.
+async fn save_one_linked(
+    conn: &impl ConnectionTrait,
+    org: Uuid,
+    service_id: &str,
+    table_name: &str,
+    stored: Option<&Linked>,
+    fill: Option<impl FnOnce(&mut Row, bool)>,
+    now: OffsetDateTime,
+) -> Result<(), DbErr> {
+    match (fill, stored) {
+        (Some(fill), stored) => {
+            let mut row = stored.map(|l| l.row.clone()).unwrap_or_default();
+            let created = text(&row, "id").is_none();
+            if created {
+                row.insert("id".into(), Value::String(new_id()));
+                row.insert("service_id".into(), Value::String(service_id.to_string()));
+            }
+            fill(&mut row, created);
+            rows::upsert(conn, org, table(table_name), &[row], now).await
+        }
+        (None, Some(stored)) => {
+            let id = owned(&stored.row, "id").unwrap_or_default();
+            rows::delete_where(conn, org, table(table_name), "id", &[id]).await.map(|_| ())
+        }
+        (None, None) => Ok(()),
+    }
+}
+
 async fn save_phone(
     conn: &impl ConnectionTrait,
     org: Uuid,
@@ -1451,23 +1481,13 @@ async fn save_phone(
     now: OffsetDateTime,
 ) -> Result<(), DbErr> {
     let stored = current.and_then(|r| r.phones.iter().find(|p| p.source == Source::Service));
-    match (&valid.phone, stored) {
-        (Some(number), stored) => {
-            let mut row = stored.map(|p| p.row.clone()).unwrap_or_default();
-            if text(&row, "id").is_none() {
-                row.insert("id".into(), Value::String(new_id()));
-                row.insert("service_id".into(), Value::String(service_id.to_string()));
-                row.insert("type".into(), Value::String("voice".into()));
-            }
-            put(&mut row, "number", Some(number.clone()));
-            rows::upsert(conn, org, table("phone"), &[row], now).await
+    let fill = |row: &mut Row, created: bool| {
+        if created {
+            row.insert("type".into(), Value::String("voice".into()));
         }
-        (None, Some(stored)) => {
-            let id = owned(&stored.row, "id").unwrap_or_default();
-            rows::delete_where(conn, org, table("phone"), "id", &[id]).await.map(|_| ())
-        }
-        (None, None) => Ok(()),
-    }
+        put(row, "number", valid.phone.clone());
+    };
+    save_one_linked(conn, org, service_id, "phone", stored, valid.phone.is_some().then_some(fill), now).await
 }
 
 async fn save_contact(
@@ -1479,24 +1499,12 @@ async fn save_contact(
     now: OffsetDateTime,
 ) -> Result<(), DbErr> {
     let stored = current.and_then(|r| r.contacts.iter().find(|c| c.source == Source::Service));
-    match (&valid.contact_name, stored) {
-        (Some(name), stored) => {
-            let mut row = stored.map(|c| c.row.clone()).unwrap_or_default();
-            if text(&row, "id").is_none() {
-                row.insert("id".into(), Value::String(new_id()));
-                row.insert("service_id".into(), Value::String(service_id.to_string()));
-            }
-            put(&mut row, "name", Some(name.clone()));
-            put(&mut row, "title", valid.contact_title.clone());
-            put(&mut row, "email", valid.contact_email.clone());
-            rows::upsert(conn, org, table("contact"), &[row], now).await
-        }
-        (None, Some(stored)) => {
-            let id = owned(&stored.row, "id").unwrap_or_default();
-            rows::delete_where(conn, org, table("contact"), "id", &[id]).await.map(|_| ())
-        }
-        (None, None) => Ok(()),
-    }
+    let fill = |row: &mut Row, _created: bool| {
+        put(row, "name", valid.contact_name.clone());
+        put(row, "title", valid.contact_title.clone());
+        put(row, "email", valid.contact_email.clone());
+    };
+    save_one_linked(conn, org, service_id, "contact", stored, valid.contact_name.is_some().then_some(fill), now).await
 }
 
 async fn save_languages(
