@@ -311,12 +311,13 @@ const STREETS: &[&str] =
 const RELATIONSHIPS: &[&str] =
     &["partner", "daughter", "son", "mother", "father", "sister", "brother", "grandparent", "friend", "roommate"];
 
-fn weighted<'a>(rng: &mut ChaCha8Rng, items: &'a [(&'a str, u32)]) -> &'a str {
+/// One of `items`, each as likely as its weight.
+fn weighted<T: Copy>(rng: &mut ChaCha8Rng, items: &[(T, u32)]) -> T {
     let total: u32 = items.iter().map(|(_, w)| w).sum();
     let mut pick = rng.gen_range(0..total);
     for (item, weight) in items {
         if pick < *weight {
-            return item;
+            return *item;
         }
         pick -= weight;
     }
@@ -2966,15 +2967,7 @@ impl Coaching<'_> {
     }
 
     fn weighted<T: Copy>(&mut self, items: &[(T, u32)]) -> T {
-        let total: u32 = items.iter().map(|(_, w)| w).sum();
-        let mut pick = self.rng.gen_range(0..total);
-        for (item, weight) in items {
-            if pick < *weight {
-                return *item;
-            }
-            pick -= weight;
-        }
-        items[0].0
+        weighted(&mut self.rng, items)
     }
 
     fn random_shape(&mut self) -> Shape {

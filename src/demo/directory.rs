@@ -504,15 +504,7 @@ impl Work<'_> {
     }
 
     fn weighted<T: Copy>(&mut self, items: &[(T, u32)]) -> T {
-        let total: u32 = items.iter().map(|(_, w)| w).sum();
-        let mut pick = self.rng.gen_range(0..total);
-        for (item, weight) in items {
-            if pick < *weight {
-                return *item;
-            }
-            pick -= weight;
-        }
-        items[0].0
+        super::weighted(&mut self.rng, items)
     }
 
     fn pick_weighted_need(&mut self) -> (UnmetNeed, u32, &'static [&'static str]) {
@@ -1110,7 +1102,7 @@ impl Work<'_> {
                     other_resources: self.rng.gen_bool(0.2).then(|| self.pick(LINE_OTHER).to_string()),
                     crisis_flags: crisis.map(|(flags, _)| join_codes(&canonical(flags))).unwrap_or_default(),
                     crisis_action: crisis.map(|(_, action)| action.to_string()),
-                    language: Some(weighted_str(&mut self.rng, LINE_LANGUAGES).to_string()),
+                    language: Some(super::weighted(&mut self.rng, LINE_LANGUAGES).to_string()),
                     area: self.rng.gen_bool(0.7).then(|| self.pick(LINE_AREAS).to_string()),
                     minutes: Some(minutes),
                     note: self.rng.gen_bool(0.2).then(|| self.pick(LINE_NOTES).to_string()),
@@ -1173,10 +1165,6 @@ fn verify_some(
 
 fn service_index_data(service: &Service) -> (&str, &str) {
     (&service.organization_id, &service.organization_name)
-}
-
-fn weighted_str<'a>(rng: &mut ChaCha8Rng, items: &'a [(&'a str, u32)]) -> &'a str {
-    super::weighted(rng, items)
 }
 
 /// Codes in the order their type lists them, each once (as the forms store them).
