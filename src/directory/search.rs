@@ -19,7 +19,7 @@ use super::rows::Row;
 use crate::domain::directory::ResourceFact;
 use crate::domain::search::normalize;
 use jiff::civil::{Date as CivilDate, DateTime, Weekday};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Order, Query};
 use sea_orm::{ConnectionTrait, DbBackend, DbErr};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, LazyLock, Mutex};
@@ -261,11 +261,15 @@ pub fn language_name(code: &str) -> Option<&'static str> {
 
 /// Whether a service offering `offered` serves someone asking for `wanted` (both keys).
 pub fn language_matches(offered: &str, wanted: &str) -> bool {
-    if offered == wanted {
-        return true;
-    }
-    let includes = |outer: &str, inner: &str| LANGUAGES.iter().any(|l| l.key == outer && l.includes.contains(&inner));
-    includes(offered, wanted) || includes(wanted, offered)
+    served_by(offered).any(|key| key == wanted)
+}
+
+/// Every language key a service offering `offered` serves: itself, the languages it includes,
+/// and those that include it ("zh" serves "cmn" and "yue"; "cmn" serves "zh").
+fn served_by(offered: &str) -> impl Iterator<Item = &str> {
+    let includes = LANGUAGES.iter().filter(move |l| l.key == offered).flat_map(|l| l.includes.iter().copied());
+    let included_in = LANGUAGES.iter().filter(move |l| l.includes.contains(&offered)).map(|l| l.key);
+    std::iter::once(offered).chain(includes).chain(included_in)
 }
 
 /// Common languages for pickers: (key, English name).
@@ -767,6 +771,8 @@ struct Doc {
     term_ids: Vec<String>,
     taxonomy_ids: Vec<String>,
     languages: Vec<String>,
+    /// `languages` widened by `served_by`, so filtering is a plain comparison.
+    serves: Vec<String>,
     free: bool,
     low_cost: bool,
     min_age: Option<f64>,
@@ -907,6 +913,13 @@ impl Index {
             // Only a removal mark: the service is gone.
             return;
         }
+        for offered in &doc.languages {
+            for key in served_by(offered) {
+                if !doc.serves.iter().any(|s| s == key) {
+                    doc.serves.push(key.to_string());
+                }
+            }
+        }
         let slot = match self.free_slots.pop() {
             Some(slot) => slot,
             None => {
@@ -928,26 +941,37 @@ impl Index {
     }
 }
 
+/// Services loaded per query when the index is built or patched.
+const LOAD_CHUNK: usize = 400;
+
+/// The ids of the services in the index, sorted (each listed service has one status entry).
+async fn listed_ids(conn: &impl ConnectionTrait, org_id: Uuid) -> Result<Vec<String>, DbErr> {
+    let select = Query::select()
+        .column(col("service_id"))
+        .from(col(TERMS))
+        .and_where(Expr::col(col("org_id")).eq(org_id))
+        .and_where(Expr::col(col("term")).gte("#st:"))
+        .and_where(Expr::col(col("term")).lt("#st;"))
+        .and_where(Expr::col(col("service_id")).ne(""))
+        .order_by(col("service_id"), Order::Asc)
+        .to_owned();
+    let rows = conn.query_all_raw(conn.get_database_backend().build(&select)).await?;
+    rows.iter().map(|row| row.try_get_by_index(0)).collect()
+}
+
 async fn load_entries(
     conn: &impl ConnectionTrait,
     org_id: Uuid,
-    service_ids: Option<&[String]>,
+    service_ids: &[String],
 ) -> Result<HashMap<String, Vec<(String, i32)>>, DbErr> {
     let mut out: HashMap<String, Vec<(String, i32)>> = HashMap::new();
-    let chunks: Vec<Option<&[String]>> = match service_ids {
-        Some(ids) => ids.chunks(400).map(Some).collect(),
-        None => vec![None],
-    };
-    for chunk in chunks {
-        let mut select = Query::select();
-        select
+    for chunk in service_ids.chunks(LOAD_CHUNK) {
+        let select = Query::select()
             .columns([col("service_id"), col("term"), col("weight")])
             .from(col(TERMS))
             .and_where(Expr::col(col("org_id")).eq(org_id))
-            .and_where(Expr::col(col("service_id")).ne(""));
-        if let Some(ids) = chunk {
-            select.and_where(Expr::col(col("service_id")).is_in(ids.iter().cloned()));
-        }
+            .and_where(Expr::col(col("service_id")).is_in(chunk.iter().cloned()))
+            .to_owned();
         for row in conn.query_all_raw(conn.get_database_backend().build(&select)).await? {
             let service: String = row.try_get_by_index(0)?;
             let term: String = row.try_get_by_index(1)?;
@@ -990,7 +1014,7 @@ async fn refresh(
         if index.epoch == epoch {
             let changed = changed_since(conn, org_id, index.generation).await?;
             if changed.len() <= PATCH_LIMIT.max(index.live() / 4) {
-                let mut entries = load_entries(conn, org_id, Some(&changed)).await?;
+                let mut entries = load_entries(conn, org_id, &changed).await?;
                 for id in &changed {
                     index.remove(id);
                     if let Some(list) = entries.remove(id) {
@@ -1005,10 +1029,15 @@ async fn refresh(
         }
     }
     let mut index = Index { epoch: epoch.to_string(), generation, ..Index::default() };
-    let mut entries: Vec<(String, Vec<(String, i32)>)> = load_entries(conn, org_id, None).await?.into_iter().collect();
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
-    for (id, list) in entries {
-        index.insert(&id, list);
+    // A few hundred services at a time: reading every entry in one result set held all of them
+    // as rows at once (over 400 MB for 20 000 services).
+    for chunk in listed_ids(conn, org_id).await?.chunks(LOAD_CHUNK) {
+        let mut entries = load_entries(conn, org_id, chunk).await?;
+        for id in chunk {
+            if let Some(list) = entries.remove(id) {
+                index.insert(id, list);
+            }
+        }
     }
     *slot = Some(index);
     Ok(())
@@ -1252,7 +1281,7 @@ fn passes(doc: &Doc, query: &Prepared<'_>) -> Option<Option<f64>> {
         return None;
     }
     if let Some(wanted) = &query.language
-        && !doc.languages.iter().any(|l| language_matches(l, wanted))
+        && !doc.serves.contains(wanted)
     {
         return None;
     }
@@ -1339,7 +1368,7 @@ fn rank(index: &Index, query: &Prepared<'_>, offset: usize, limit: usize) -> (u6
         let Some(distance) = passes(doc, query) else { return };
         let mut score = text / best;
         if let Some(prefer) = &query.prefer
-            && doc.languages.iter().any(|l| language_matches(l, prefer))
+            && doc.serves.contains(prefer)
         {
             score *= 1.3;
         }
@@ -1364,8 +1393,8 @@ fn rank(index: &Index, query: &Prepared<'_>, offset: usize, limit: usize) -> (u6
             }
         }
         None => {
-            for slot in index.slots.values() {
-                consider(*slot, best);
+            for slot in 0..index.docs.len() as u32 {
+                consider(slot, best);
             }
         }
     }
@@ -1748,6 +1777,19 @@ mod tests {
         assert_eq!(ids(&index, &only), vec!["b"]);
         let without = text("food bank");
         assert_eq!(ids(&index, &without), vec!["a", "b"], "ties fall back to the name");
+    }
+
+    #[test]
+    fn a_language_filter_follows_macrolanguages_both_ways() {
+        let index = index_of(&[
+            with_language(resource("a", "Chinatown Clinic", "Clinic"), "Chinese"),
+            with_language(resource("b", "Harbour Clinic", "Clinic"), "Cantonese"),
+            with_language(resource("c", "Main Street Clinic", "Clinic"), "Mandarin"),
+        ]);
+        let filter = |language: &str| ids(&index, &SearchQuery { language: Some(language.into()), ..text("") });
+        assert_eq!(filter("Cantonese"), vec!["a", "b"], "a Chinese-speaking service serves a Cantonese speaker");
+        assert_eq!(filter("zh"), vec!["a", "b", "c"], "asking for Chinese finds Cantonese and Mandarin too");
+        assert_eq!(filter("cmn"), vec!["a", "c"]);
     }
 
     #[test]
