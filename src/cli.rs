@@ -198,7 +198,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo { people, seed, database } => {
-            let db = open(&database.url).await?;
+            let db = if db::is_new_sqlite_file(&database.url) {
+                let db = Db::connect_new_for_bulk_load(&database.url).await?;
+                db.migrate().await?;
+                db
+            } else {
+                open(&database.url).await?
+            };
             let started = std::time::Instant::now();
             let summary = demo::generate(&db, people, seed, Clock::system().now()).await?;
             if summary.created {
