@@ -81,13 +81,14 @@ impl WriteTxn {
 /// Whether `url` names an SQLite file that does not exist yet.
 pub fn is_new_sqlite_file(url: &str) -> bool {
     use std::str::FromStr;
-    if check_url(url) != Ok(DbBackend::Sqlite) {
+    // sqlx gives an in-memory database a made-up file name, so those are told apart by the URL.
+    if check_url(url) != Ok(DbBackend::Sqlite) || url.contains(":memory:") || url.contains("mode=memory") {
         return false;
     }
     match SqliteConnectOptions::from_str(url) {
         Ok(options) => {
             let file = options.get_filename();
-            !file.as_os_str().is_empty() && file.as_os_str() != ":memory:" && !file.exists()
+            !file.as_os_str().is_empty() && !file.exists()
         }
         Err(_) => false,
     }
@@ -291,6 +292,7 @@ mod tests {
         let url = format!("sqlite://{}", dir.path().join("new.db").display());
         assert!(is_new_sqlite_file(&url));
         assert!(!is_new_sqlite_file("sqlite::memory:"));
+        assert!(!is_new_sqlite_file("sqlite://scratch?mode=memory"));
         assert!(!is_new_sqlite_file("postgres://mainstay@127.0.0.1/mainstay"));
         let journal = |db: Db| async move {
             let row =
