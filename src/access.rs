@@ -452,3 +452,135 @@ mod group_tests {
         assert!(!may_attest_readiness(&facilitator));
     }
 }
+
+/// How an actor stands to one staff member's personnel record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StaffReach {
+    /// Their own record.
+    Own,
+    /// A direct supervisee, and the actor holds the supervisor role.
+    Supervisee,
+    /// The staff member works in a program the actor directs.
+    DirectedProgram,
+    /// None of these.
+    Other,
+}
+
+pub fn staff_reach(actor: &Actor, staff_id: Uuid, staff_programs: &[Uuid]) -> StaffReach {
+    if actor.staff_id == staff_id {
+        StaffReach::Own
+    } else if actor.has(Role::Supervisor) && actor.supervisee_ids.contains(&staff_id) {
+        StaffReach::Supervisee
+    } else if actor.has(Role::ProgramDirector) && staff_programs.iter().any(|p| actor.program_ids.contains(p)) {
+        StaffReach::DirectedProgram
+    } else {
+        StaffReach::Other
+    }
+}
+
+/// What an actor may do with one staff member's personnel record (profile, degrees,
+/// certifications, training, workload, supervision log).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PersonnelAccess {
+    /// Profile, degrees, certifications, training, competency and workload.
+    pub view: bool,
+    /// Record training, certifications and degrees, and the profile's own statements.
+    pub edit: bool,
+    /// Positions, start date, supervisor's confirmation of the peer role, attested competencies,
+    /// workload reviews: the manager's part.
+    pub manage: bool,
+    /// Read the supervision and mentoring log, with notes.
+    pub supervision: bool,
+    /// Log supervision for this person (a supervisor or director; mentoring is checked apart).
+    pub supervise: bool,
+}
+
+/// Staff read and add to their own record; their supervisor and the director of their programs
+/// manage it; administrators keep the records (no supervision notes); the quality lead reads them
+/// for accreditation evidence, supervision notes aside.
+pub fn personnel_access(actor: &Actor, reach: StaffReach) -> PersonnelAccess {
+    let manager = matches!(reach, StaffReach::Supervisee | StaffReach::DirectedProgram);
+    let admin = actor.has(Role::Administrator);
+    PersonnelAccess {
+        view: reach == StaffReach::Own || manager || admin || actor.has(Role::QualityLead),
+        edit: reach == StaffReach::Own || manager || admin,
+        manage: manager || (admin && reach != StaffReach::Own),
+        supervision: reach == StaffReach::Own || manager,
+        supervise: manager,
+    }
+}
+
+/// The organisation-wide personnel views (the team list, competency matrix, supervision gaps,
+/// workload): directors and supervisors (limited to whom they reach), administrators and the
+/// quality lead (everyone).
+pub fn may_view_team(actor: &Actor) -> bool {
+    actor
+        .roles
+        .iter()
+        .any(|r| matches!(r, Role::Administrator | Role::ProgramDirector | Role::Supervisor | Role::QualityLead))
+}
+
+/// Everyone on the team, rather than only supervisees and the directed programs' staff.
+pub fn sees_whole_team(actor: &Actor) -> bool {
+    actor.has(Role::Administrator) || actor.has(Role::QualityLead)
+}
+
+/// The training catalogue and the organisation's personnel settings.
+pub fn may_manage_training_catalogue(actor: &Actor) -> bool {
+    actor.has(Role::Administrator) || actor.has(Role::ProgramDirector)
+}
+
+#[cfg(test)]
+mod personnel_tests {
+    use super::*;
+
+    fn actor(roles: &[Role]) -> Actor {
+        Actor {
+            staff_id: Uuid::new_v4(),
+            org_id: Uuid::new_v4(),
+            display_name: "T".into(),
+            email: "t@example.org".into(),
+            roles: roles.to_vec(),
+            supervisee_ids: vec![Uuid::from_u128(7)],
+            program_ids: vec![Uuid::from_u128(1)],
+            ip: None,
+        }
+    }
+
+    /// Role × relationship: (role, whose record, view, edit, manage, supervision notes, supervise).
+    #[test]
+    fn personnel_access_matrix() {
+        let program = [Uuid::from_u128(1)];
+        let elsewhere = [Uuid::from_u128(2)];
+        type Row = (Role, &'static str, [bool; 5]);
+        let rows: [Row; 12] = [
+            (Role::Coach, "own", [true, true, false, true, false]),
+            (Role::Coach, "colleague", [false, false, false, false, false]),
+            (Role::Supervisor, "supervisee", [true, true, true, true, true]),
+            (Role::Supervisor, "colleague", [false, false, false, false, false]),
+            (Role::ProgramDirector, "in-program", [true, true, true, true, true]),
+            (Role::ProgramDirector, "colleague", [false, false, false, false, false]),
+            (Role::Administrator, "colleague", [true, true, true, false, false]),
+            (Role::Administrator, "own", [true, true, false, true, false]),
+            (Role::QualityLead, "colleague", [true, false, false, false, false]),
+            (Role::GroupFacilitator, "supervisee", [false, false, false, false, false]),
+            (Role::ReferralSpecialist, "in-program", [false, false, false, false, false]),
+            (Role::QualityLead, "own", [true, true, false, true, false]),
+        ];
+        for (role, whose, expected) in rows {
+            let a = actor(&[role]);
+            let (id, programs): (Uuid, &[Uuid]) = match whose {
+                "own" => (a.staff_id, &elsewhere),
+                "supervisee" => (Uuid::from_u128(7), &elsewhere),
+                "in-program" => (Uuid::from_u128(9), &program),
+                _ => (Uuid::from_u128(9), &elsewhere),
+            };
+            let p = personnel_access(&a, staff_reach(&a, id, programs));
+            assert_eq!([p.view, p.edit, p.manage, p.supervision, p.supervise], expected, "{role:?} on {whose}");
+        }
+        assert!(may_view_team(&actor(&[Role::Supervisor])));
+        assert!(!may_view_team(&actor(&[Role::Coach])));
+        assert!(sees_whole_team(&actor(&[Role::QualityLead])));
+        assert!(!sees_whole_team(&actor(&[Role::ProgramDirector])));
+    }
+}

@@ -136,6 +136,8 @@ async fn limit_body(req: Request, next: Next) -> Response {
         crate::web::curricula::UPLOAD_BODY_LIMIT
     } else if crate::web::directory_import::is_upload(req.method(), req.uri().path()) {
         crate::web::directory_import::UPLOAD_BODY_LIMIT
+    } else if crate::web::team::is_upload(req.method(), req.uri().path()) {
+        crate::web::team::UPLOAD_BODY_LIMIT
     } else {
         2 * 1024 * 1024
     };
@@ -230,9 +232,20 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
             }
         }
     });
+    // Personnel reminders at start-up, then hourly; a run never overlaps the next.
+    let reminder_state = state.clone();
+    let reminders = tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(3600));
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            crate::personnel::reminders::run_logged(&reminder_state).await;
+        }
+    });
     let app = router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     sweeper.abort();
+    reminders.abort();
     // List and search events may still be gathering: commit them before the pools close.
     if let Some(queue) = state.db.audit_queue()
         && let Err(e) = queue.flush().await

@@ -1,7 +1,7 @@
 //! Command-line interface: one binary, several subcommands.
 
 use crate::app::{self, AppState};
-use crate::config::Config;
+use crate::config::{Config, SmtpSettings};
 use crate::db::Db;
 use crate::directory::hsds;
 use crate::domain::Clock;
@@ -29,6 +29,30 @@ pub struct DatabaseArg {
     pub url: String,
 }
 
+/// Where reminder e-mail goes (none: reminders are shown in the app only).
+#[derive(Args, Debug, Clone)]
+pub struct MailArgs {
+    /// smtp://USER:PASSWORD@HOST:587 (STARTTLS), smtps://USER:PASSWORD@HOST (TLS) or
+    /// smtp://HOST:2525?tls=none (a relay on this machine). Percent-encode special characters.
+    #[arg(long, env = "MAINSTAY_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender, e.g. "Mainstay <mainstay@example.org>".
+    #[arg(long, env = "MAINSTAY_SMTP_FROM")]
+    pub smtp_from: Option<String>,
+    /// The address staff open Mainstay at (https://…), so e-mail can link to the reminders page.
+    #[arg(long, env = "MAINSTAY_PUBLIC_URL")]
+    pub public_url: Option<String>,
+}
+
+impl MailArgs {
+    fn apply(&self, config: &mut Config) -> anyhow::Result<()> {
+        config.smtp =
+            SmtpSettings::parse(self.smtp_url.as_deref(), self.smtp_from.as_deref()).map_err(anyhow::Error::msg)?;
+        config.public_url = self.public_url.clone().filter(|u| !u.trim().is_empty());
+        Ok(())
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run the web server (and its background jobs).
@@ -47,6 +71,19 @@ pub enum Command {
         /// Minutes of inactivity before a session ends.
         #[arg(long, env = "MAINSTAY_SESSION_IDLE_MINUTES", default_value_t = 240)]
         session_idle_minutes: i64,
+        #[command(flatten)]
+        mail: MailArgs,
+    },
+    /// Work out personnel reminders (expiring certifications, overdue training, supervision gaps,
+    /// workload reviews) once and e-mail the new ones; for cron. The server also does this hourly.
+    Reminders {
+        /// Show what would be created and closed; change nothing and send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        mail: MailArgs,
+        #[command(flatten)]
+        database: DatabaseArg,
     },
     /// Apply database migrations.
     Migrate(DatabaseArg),
@@ -184,14 +221,20 @@ async fn open(url: &str) -> anyhow::Result<Db> {
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { demo, listen, database, behind_tls, session_idle_minutes } => {
+        Command::Serve { demo, listen, database, behind_tls, session_idle_minutes, mail } => {
             let url = database.unwrap_or_else(|| {
                 if demo { "sqlite://mainstay-demo.db".into() } else { "sqlite://mainstay.db".into() }
             });
-            let config = Config { listen, database_url: url, behind_tls, log_json: cli.log_json, session_idle_minutes };
+            let mut config = Config::for_database(&url);
+            config.listen = listen;
+            config.behind_tls = behind_tls;
+            config.log_json = cli.log_json;
+            config.session_idle_minutes = session_idle_minutes;
+            mail.apply(&mut config)?;
             config.validate().map_err(anyhow::Error::msg)?;
             serve(config, demo).await
         }
+        Command::Reminders { dry_run, mail, database } => reminders(dry_run, &mail, &database.url).await,
         Command::Migrate(d) => {
             open(&d.url).await?;
             println!("Migrations applied.");
@@ -341,6 +384,49 @@ async fn export_hsds(format: &str, path: &std::path::Path, org: Option<uuid::Uui
     Ok(())
 }
 
+/// `mainstay reminders`: one run, for cron; prints what it created, closed and sent.
+async fn reminders(dry_run: bool, mail: &MailArgs, url: &str) -> anyhow::Result<()> {
+    let mut config = Config::for_database(url);
+    mail.apply(&mut config)?;
+    config.validate().map_err(anyhow::Error::msg)?;
+    let db = open(url).await?;
+    let state = AppState::new(db.clone(), config, Clock::system());
+    let now = state.clock.now();
+    let report = if dry_run {
+        crate::personnel::reminders::dry_run(&state, now).await
+    } else {
+        crate::personnel::reminders::run(&state, now).await
+    };
+    let tr = crate::i18n::Tr::new(crate::domain::codes::UiLanguage::En);
+    let (created, closed) = if dry_run { ("would be created", "would be closed") } else { ("created", "closed") };
+    println!("{} reminder(s) {created} in {} organisation(s):", report.created.len(), report.organisations);
+    for n in &report.created {
+        let about = crate::domain::personnel::Need::parse(&n.subject)
+            .map(|need| format!(": {}", crate::personnel::reminders::need_label(&tr, need)))
+            .unwrap_or_default();
+        println!("  {:<28} {} {}{about}", n.staff_name, n.due_on, tr.t(&n.kind.message_id()));
+    }
+    println!("{} reminder(s) {closed} (no longer due).", report.closed.len());
+    match (&state.config.smtp, dry_run) {
+        (_, true) => println!("Dry run: nothing was written and no e-mail was sent."),
+        (None, false) => println!("E-mail is off (no --smtp-url): reminders are shown in the app only."),
+        (Some(smtp), false) => println!(
+            "E-mail via {}: {} message(s) sent, {} failed (tried again next run).",
+            smtp.describe(),
+            report.emails_sent,
+            report.emails_failed
+        ),
+    }
+    if let Some(queue) = db.audit_queue() {
+        queue.flush().await?;
+    }
+    db.close().await;
+    if report.failed_organisations > 0 {
+        anyhow::bail!("{} organisation(s) could not be worked out (see the log)", report.failed_organisations);
+    }
+    Ok(())
+}
+
 async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
     let mut db = open(&config.database_url).await?;
     if with_demo && !demo::present(&db).await? {
@@ -351,8 +437,13 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
         db = open(&config.database_url).await?;
     }
     let listen = config.listen;
+    let mail = match &config.smtp {
+        Some(smtp) => format!("Reminder e-mail goes out via {}.", smtp.describe()),
+        None => "Reminder e-mail is off (no --smtp-url); reminders are shown in the app.".into(),
+    };
     let state = AppState::new(db, config, Clock::system());
     println!("Mainstay is running at http://{listen}/");
+    println!("{mail}");
     if with_demo {
         println!("\nDemo sign-ins (password: {}):", demo::DEMO_PASSWORD);
         let tr = crate::i18n::Tr::new(crate::domain::codes::UiLanguage::En);

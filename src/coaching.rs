@@ -17,6 +17,7 @@ use crate::domain::coaching::{
 };
 use crate::domain::codes::Role;
 use crate::domain::guardrails::{self, GuardrailWarning};
+use crate::domain::personnel::{Assignment, Need};
 use crate::error::{AppError, AppResult};
 use crate::intake::deny;
 use crate::records;
@@ -1222,6 +1223,8 @@ pub async fn warned_notes(
 }
 
 /// Moves a person to another coach; the move and its reason are kept in the person's history.
+/// Returns what the new coach's training or certification leaves uncovered (warn policy; under
+/// block the move is refused with a `worker_id` error naming the gaps).
 pub async fn transfer(
     state: &AppState,
     actor: &Actor,
@@ -1229,7 +1232,7 @@ pub async fn transfer(
     enrolment_id: Uuid,
     to_worker: Uuid,
     reason: Option<&str>,
-) -> AppResult<()> {
+) -> AppResult<Vec<Need>> {
     let opened = records::open(state, actor, person_id, Action::ReassignPerson).await?;
     let enrolment =
         opened.enrolments.iter().find(|e| e.id == enrolment_id && e.ended_on.is_none()).ok_or(AppError::NotFound)?;
@@ -1242,6 +1245,8 @@ pub async fn transfer(
         e.add("worker_id", "error-same-worker");
     }
     e.finish(())?;
+    let assignment_gaps =
+        crate::personnel::enforce_assignment(state, actor.org_id, to_worker, Assignment::Coach, "worker_id").await?;
     let now = state.clock.now();
     let txn = state.db.begin_write().await?;
     db::coaching::set_enrolment_worker(&txn, actor.org_id, enrolment_id, to_worker).await?;
@@ -1265,7 +1270,7 @@ pub async fn transfer(
     }));
     db::audit::append(&txn, entry, now).await?;
     txn.commit().await?;
-    Ok(())
+    Ok(assignment_gaps)
 }
 
 // ---------- timeline ----------

@@ -8,7 +8,7 @@ use crate::db::entities::{
     group_session, household_member, lapse, mutual_aid_connection, natural_support, organisation, person,
     person_safety, person_search_term, program, program_intake_setting, recovery_plan, recovery_plan_save,
     recovery_plan_version, risk_response, risk_screen, safety_plan, service_request, site, staff, staff_program,
-    support_group, waitlist_checkin, waitlist_entry,
+    support_group, training_record, waitlist_checkin, waitlist_entry,
 };
 use crate::db::{self, Db};
 use crate::domain::coaching::{
@@ -25,6 +25,7 @@ use crate::domain::groups::{
     GroupKind, GroupStatus, LeadershipRole, MemberStatus, Membership, ReadinessArea, SessionOpportunity, SessionStatus,
 };
 use crate::domain::intake as rules;
+use crate::domain::personnel::{TrainingKind, TrainingPhase};
 use crate::domain::risk::{self, Concern, CssrsAnswers, IndividualReason, ResponseKind, RiskLevel, ScreenKind};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -35,6 +36,7 @@ use time::{Date, Duration, OffsetDateTime};
 use uuid::Uuid;
 
 mod directory;
+mod personnel;
 
 pub use directory::{DIRECTORY_TOP_UP_VAR, directory_size, top_up_directory};
 
@@ -385,6 +387,10 @@ pub async fn generate(db: &Db, people: usize, seed: u64, now: OffsetDateTime) ->
     let referrals =
         directory::Demo { rng: directory_rng, org_id, programs: &programs, team: &team, members: &members, now };
     referrals.insert(&txn, &plan_needs, seed).await?;
+    // Personnel records (profiles, certifications, training, supervision) draw from a sixth.
+    let mut personnel_rng = ChaCha8Rng::seed_from_u64(seed);
+    personnel_rng.set_stream(5);
+    personnel::Demo { rng: personnel_rng, org_id, team: &team, now }.insert(&txn).await?;
     let entry =
         crate::audit::Entry::new(org_id, "demo.generate").detail(serde_json::json!({ "people": people, "seed": seed }));
     db::audit::append(&txn, entry, now).await?;
@@ -4219,6 +4225,8 @@ struct GroupRows {
     groups: Vec<support_group::Model>,
     facilitators: Vec<group_facilitator::Model>,
     readiness: Vec<facilitator_readiness::Model>,
+    /// Staff members' group skills, attested by a supervisor as demonstrated competencies (2.04).
+    demonstrated: Vec<training_record::Model>,
     schedules: Vec<group_schedule::Model>,
     sessions: Vec<group_session::Model>,
     members: Vec<group_member::Model>,
@@ -4315,6 +4323,7 @@ async fn insert_groups(
     insert_all::<support_group::ActiveModel>(txn, active(rows.groups)).await?;
     insert_all::<group_facilitator::ActiveModel>(txn, active(rows.facilitators)).await?;
     insert_all::<facilitator_readiness::ActiveModel>(txn, active(rows.readiness)).await?;
+    insert_all::<training_record::ActiveModel>(txn, active(rows.demonstrated)).await?;
     insert_all::<group_schedule::ActiveModel>(txn, active(rows.schedules)).await?;
     insert_all::<group_session::ActiveModel>(txn, active(rows.sessions)).await?;
     insert_all::<group_member::ActiveModel>(txn, active(rows.members)).await?;
@@ -4434,8 +4443,9 @@ impl GroupGen {
         out
     }
 
-    /// Attestations that facilitators are ready to lead groups; the third facilitator is still
-    /// waiting for the group dynamics and safety training.
+    /// Facilitators' group-leadership skills (2.04): staff members' shown in practice and attested
+    /// as demonstrated competencies, the peer volunteer's by attestation. The third facilitator is
+    /// still waiting for the group dynamics and safety training.
     fn readiness(&mut self, crew: &GroupStaff) {
         let all: Vec<&str> = ReadinessArea::CODES.to_vec();
         let missing: Vec<&str> = all.iter().copied().filter(|a| *a != ReadinessArea::DynamicsSafety.code()).collect();
@@ -4454,16 +4464,50 @@ impl GroupGen {
         ];
         for (staff_id, volunteer, areas, note, by) in entries {
             let at = self.now - Duration::days(self.rng.gen_range(380..420));
-            self.rows.readiness.push(facilitator_readiness::Model {
-                id: uuid(&mut self.rng),
-                org_id: self.org_id,
-                staff_id,
-                volunteer_name: volunteer.map(str::to_string),
-                areas: areas.join(";"),
-                note: note.map(str::to_string),
-                attested_by: by,
-                attested_at: at,
-            });
+            let id = uuid(&mut self.rng);
+            match staff_id {
+                Some(staff_id) => self.rows.demonstrated.push(training_record::Model {
+                    id,
+                    org_id: self.org_id,
+                    staff_id,
+                    course_id: None,
+                    title: "Group leadership observed".into(),
+                    kind: TrainingKind::Demonstrated.code().into(),
+                    phase: TrainingPhase::InService.code().into(),
+                    topics: areas
+                        .iter()
+                        .map(|a| {
+                            if *a == "engaging-members" {
+                                "cse-2-04-engaging".to_string()
+                            } else {
+                                format!("cse-2-04-{a}")
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                    completed_on: at.date(),
+                    hours: None,
+                    provider: None,
+                    certificate_file_id: None,
+                    demonstration: Some("Co-led two sessions observed by their supervisor".into()),
+                    attested_by: Some(by),
+                    note: note.map(str::to_string),
+                    recorded_by: by,
+                    version: 1,
+                    created_at: at,
+                    updated_at: at,
+                }),
+                None => self.rows.readiness.push(facilitator_readiness::Model {
+                    id,
+                    org_id: self.org_id,
+                    staff_id: None,
+                    volunteer_name: volunteer.map(str::to_string),
+                    areas: areas.join(";"),
+                    note: note.map(str::to_string),
+                    attested_by: by,
+                    attested_at: at,
+                }),
+            }
         }
     }
 
@@ -5170,9 +5214,15 @@ mod tests {
                 assert!(crate::domain::groups::focus_areas(crate::domain::codes::Edition::Cse2024).contains(&area));
             }
         }
-        let readiness = facilitator_readiness::Entity::find().all(conn).await.expect("readiness");
-        let short: Vec<_> =
-            readiness.iter().filter(|r| r.areas.split(';').count() < ReadinessArea::ALL.len()).collect();
+        let shown = training_record::Entity::find()
+            .filter(training_record::Column::Kind.eq(TrainingKind::Demonstrated.code()))
+            .all(conn)
+            .await
+            .expect("demonstrated skills");
+        let short: Vec<_> = shown
+            .iter()
+            .filter(|r| r.topics.starts_with("cse-2-04") && r.topics.split(';').count() < ReadinessArea::ALL.len())
+            .collect();
         assert_eq!(short.len(), 1, "one facilitator still misses a skill");
 
         let today = crate::app::local_date(ORG_TIME_ZONE, now);
@@ -5456,5 +5506,50 @@ mod tests {
         for (emergency, urgent, routine) in TARGETS {
             assert!(emergency <= urgent && urgent <= routine && routine <= 90);
         }
+    }
+
+    #[tokio::test]
+    async fn staff_have_training_histories_with_a_few_gaps_and_expiring_certifications() {
+        use crate::domain::personnel::{Check, Need, Requirement, Standing, evaluate};
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("demo.db").display());
+        let db = Db::connect(&url).await.expect("connect");
+        db.migrate().await.expect("migrate");
+        let now = OffsetDateTime::from_unix_timestamp(1_795_000_000).expect("time");
+        let summary = generate(&db, 600, 1, now).await.expect("demo");
+        let conn = db.conn();
+        let courses = crate::db::entities::training_course::Entity::find().all(conn).await.expect("courses");
+        for requirement in Requirement::ALL {
+            assert!(courses.iter().any(|c| c.topics.split(';').any(|t| t == requirement.code())), "{requirement:?}");
+        }
+        let everyone = staff::Entity::find().all(conn).await.expect("staff");
+        let facts = crate::personnel::facts(conn, summary.org_id, &everyone).await.expect("facts");
+        let today = crate::app::local_date(ORG_TIME_ZONE, now);
+        let intervals = crate::domain::personnel::Intervals::default();
+        let competency: HashMap<Uuid, _> = facts.iter().map(|(id, f)| (*id, evaluate(f, &intervals, today))).collect();
+        let coach = everyone.iter().find(|s| s.email == "coach@demo.example").expect("coach");
+        let certification = competency[&coach.id].standing(Need::Check(Check::PeerCertification));
+        assert!(matches!(certification, Some(Standing::Expiring { .. })), "{certification:?}");
+        assert_eq!(competency[&coach.id].gap_count(), 0, "the named coach is fully trained");
+        let with_gaps = competency.values().filter(|c| c.gap_count() > 0).count();
+        let detail: Vec<String> = everyone
+            .iter()
+            .filter(|s| competency.get(&s.id).is_some_and(|c| c.gap_count() > 0))
+            .map(|s| format!("{} {:?}", s.email, competency[&s.id].gaps().map(|g| g.need.code()).collect::<Vec<_>>()))
+            .collect();
+        let peers =
+            facts.values().filter(|f| f.positions.contains(&crate::domain::personnel::Position::PeerSpecialist));
+        assert!(with_gaps >= 3 && with_gaps * 2 < peers.count(), "a few gaps, not many: {detail:#?}");
+        let lapsed = competency
+            .values()
+            .filter(|c| matches!(c.standing(Need::Check(Check::PeerCertification)), Some(Standing::Expired { .. })))
+            .count();
+        assert!(lapsed >= 1, "a lapsed certification to renew");
+        let facilitator = everyone.iter().find(|s| s.email == "facilitator@demo.example").expect("facilitator");
+        assert!(
+            competency[&facilitator.id]
+                .standing(Need::Topic(Requirement::GroupDynamicsSafety))
+                .is_some_and(|s| !s.is_gap())
+        );
     }
 }

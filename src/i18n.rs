@@ -54,8 +54,22 @@ impl Tr {
     }
 
     pub fn field_error(&self, error: &FieldError) -> String {
-        let args: Vec<(&str, String)> = error.args.iter().map(|(k, v)| (*k, v.clone())).collect();
+        let args: Vec<(&str, String)> = error.args.iter().map(|(k, v)| (*k, self.arg_words(k, v))).collect();
         self.with_args(error.message_id, &args)
+    }
+
+    /// Arguments holding codes, shown in words: `gaps` lists personnel needs (training topics and
+    /// record checks, `Need` codes joined with ", "), as `personnel::enforce_assignment` sends them.
+    fn arg_words(&self, name: &str, value: &str) -> String {
+        use crate::domain::personnel::Need;
+        if name != "gaps" {
+            return value.to_string();
+        }
+        let needs: Option<Vec<Need>> = value.split(", ").map(Need::parse).collect();
+        match needs {
+            Some(needs) => crate::personnel::reminders::gaps_text(self, &needs),
+            None => value.to_string(),
+        }
     }
 
     /// The language's own name, for the language switch.

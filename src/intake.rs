@@ -520,6 +520,14 @@ pub async fn create_person_for_request(
     Ok(created.id)
 }
 
+/// An accepted request, and what the worker's training or certification leaves uncovered for coaching
+/// (empty when nothing is missing; under the organisation's block policy the accept is refused).
+pub struct Accepted {
+    pub request: service_request::Model,
+    pub worker_id: Uuid,
+    pub assignment_gaps: Vec<crate::domain::personnel::Need>,
+}
+
 /// Accepting a request enrols the person (with a worker) and records the first service.
 pub async fn accept(
     state: &AppState,
@@ -528,7 +536,7 @@ pub async fn accept(
     id: Uuid,
     version: i32,
     input: &AcceptInput,
-) -> AppResult<service_request::Model> {
+) -> AppResult<Accepted> {
     let request = open_request(state, actor, id, true).await?;
     ensure_open(&request)?;
     let a = input.parse(received_on(tz, &request), today(state, tz))?;
@@ -537,6 +545,14 @@ pub async fn accept(
     };
     active_program(state, actor.org_id, a.program_id, "program_id").await?;
     let worker_id = check_worker(state, actor, a.worker_id, "worker_id").await?;
+    let assignment_gaps = crate::personnel::enforce_assignment(
+        state,
+        actor.org_id,
+        worker_id,
+        crate::domain::personnel::Assignment::Coach,
+        "worker_id",
+    )
+    .await?;
     let now = state.clock.now();
     let txn = state.db.begin_write().await?;
     let enrolment = db::intake::insert_enrolment(
@@ -579,7 +595,7 @@ pub async fn accept(
         .await?;
     db::audit::append(&txn, actor_entry(actor, "person.enrol").record("person", person_id).detail(detail), now).await?;
     txn.commit().await?;
-    Ok(saved)
+    Ok(Accepted { request: saved, worker_id, assignment_gaps })
 }
 
 pub async fn close_request(

@@ -20,6 +20,7 @@ pub mod error;
 pub mod groups;
 pub mod i18n;
 pub mod intake;
+pub mod personnel;
 pub mod records;
 pub mod referrals;
 pub mod setup;

@@ -8,8 +8,10 @@ use crate::db::entities::{enrolment, household_member, person};
 use crate::db::{self, Page, PageRequest};
 use crate::domain::FieldErrors;
 use crate::domain::person::{ValidHouseholdMember, ValidPerson};
+use crate::domain::personnel::{Assignment, Need};
 use crate::domain::search::DuplicateSignals;
 use crate::error::{AppError, AppResult};
+use crate::personnel;
 use crate::web::actor_entry;
 use serde_json::json;
 use uuid::Uuid;
@@ -149,15 +151,24 @@ pub async fn ensure_can_create(state: &AppState, actor: &Actor) -> AppResult<()>
     Err(AppError::Forbidden)
 }
 
+/// A person just added, with what their worker's training or certification leaves uncovered
+/// (under the organisation's warn policy; under block the create is refused instead).
+pub struct Created {
+    pub person: person::Model,
+    pub assignment_gaps: Vec<Need>,
+}
+
 pub async fn create(
     state: &AppState,
     actor: &Actor,
     p: &ValidPerson,
     placement: &Placement,
     today: time::Date,
-) -> AppResult<person::Model> {
+) -> AppResult<Created> {
     ensure_can_create(state, actor).await?;
     let (program_id, worker_id) = check_placement(state, actor, placement).await?;
+    let assignment_gaps =
+        personnel::enforce_assignment(state, actor.org_id, worker_id, Assignment::Coach, "worker_id").await?;
     let now = state.clock.now();
     let txn = state.db.begin_write().await?;
     let new = db::people::NewPerson {
@@ -174,7 +185,7 @@ pub async fn create(
         .detail(json!({ "program_id": program_id, "worker_id": worker_id }));
     db::audit::append(&txn, entry, now).await?;
     txn.commit().await?;
-    Ok(created)
+    Ok(Created { person: created, assignment_gaps })
 }
 
 /// Field names whose values differ (the audit log records what changed, never the values).

@@ -33,3 +33,4 @@ field-password = Contraseña
 nav-groups = Grupos
 nav-directory = Directorio de recursos
 nav-referrals = Derivaciones
+nav-team = Equipo

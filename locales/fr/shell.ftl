@@ -89,3 +89,4 @@ person-add = Ajouter une personne
 nav-groups = Groupes
 nav-directory = Répertoire des ressources
 nav-referrals = Orientations
+nav-team = Équipe

@@ -1152,18 +1152,26 @@ pub struct TransferBody {
     pub reason: Option<String>,
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct TransferResult {
+    /// What the new worker's training or certification leaves uncovered for coaching; empty when
+    /// nothing is missing (under the organisation's block policy the move is refused with 422 instead).
+    pub assignment_gaps: Vec<crate::domain::personnel::Need>,
+}
+
 /// Moves one of the person's enrolments to another worker (supervisors for their own and their
 /// supervisees' caseloads, directors for their programs). The move is kept in the person's
 /// transfer history.
 #[utoipa::path(post, path = "/people/{id}/transfers", tag = "coaching", request_body = TransferBody,
     params(("id" = Uuid, Path, description = "Person id")),
-    responses((status = 204), (status = 403, body = Envelope), (status = 404, body = Envelope), (status = 422, body = Envelope)))]
+    responses((status = 200, body = TransferResult), (status = 403, body = Envelope), (status = 404, body = Envelope), (status = 422, body = Envelope)))]
 async fn transfer(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Path(id): Path<Uuid>,
     ApiJson(body): ApiJson<TransferBody>,
-) -> AppResult<StatusCode> {
-    coaching::transfer(&state, &actor, id, body.enrolment_id, body.worker_id, body.reason.as_deref()).await?;
-    Ok(StatusCode::NO_CONTENT)
+) -> AppResult<Json<TransferResult>> {
+    let assignment_gaps =
+        coaching::transfer(&state, &actor, id, body.enrolment_id, body.worker_id, body.reason.as_deref()).await?;
+    Ok(Json(TransferResult { assignment_gaps }))
 }

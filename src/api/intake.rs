@@ -170,6 +170,10 @@ pub struct RequestOut {
     pub enrolment_id: Option<Uuid>,
     pub first_service_on: Option<Date>,
     pub created_by: Option<Uuid>,
+    /// On acceptance: what the worker's training or certification leaves uncovered for coaching
+    /// (the organisation warns; under its block policy the accept is refused with 422 instead).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignment_gaps: Option<Vec<crate::domain::personnel::Need>>,
     pub version: i32,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
@@ -221,6 +225,7 @@ impl RequestOut {
             enrolment_id: r.enrolment_id,
             first_service_on: r.first_service_on,
             created_by: r.created_by,
+            assignment_gaps: None,
             version: r.version,
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -429,8 +434,10 @@ async fn accept_request(
 ) -> AppResult<Json<RequestOut>> {
     let tz = time_zone(&state, &actor).await?;
     let version = required_version(body.version)?;
-    let saved = intake::accept(&state, &actor, &tz, id, version, &body.accept).await?;
-    Ok(Json(RequestOut::new(&tz, saved)))
+    let accepted = intake::accept(&state, &actor, &tz, id, version, &body.accept).await?;
+    let mut out = RequestOut::new(&tz, accepted.request);
+    out.assignment_gaps = Some(accepted.assignment_gaps);
+    Ok(Json(out))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -11,7 +11,12 @@ pub mod groups;
 pub mod intake;
 pub mod people;
 pub mod referrals;
+pub mod reminders;
 pub mod setup;
+pub mod staff_supervision;
+pub mod team;
+pub mod training;
+pub mod workload;
 
 use crate::access::Actor;
 use crate::app::AppState;
@@ -56,7 +61,19 @@ use utoipa_swagger_ui::SwaggerUi;
         disclosure recorded when details are shared), status history, outcomes, the follow-up worklist, referral \
         measures and information-only contacts."),
         (name = "consents", description = "Consent to share a person's information (42 CFR Part 2, HIPAA, \
-        Canadian express consent): record, revoke, end event, coverage checks, and the accounting of disclosures.")),
+        Canadian express consent): record, revoke, end event, coverage checks, and the accounting of disclosures."),
+        (name = "personnel", description = "Staff personnel records (CSE 2.01, 2.02, 2.06): positions, degrees, \
+        experience, lived-experience attestation, job description, certifications with expiry, and each person's \
+        competency against what their positions require."),
+        (name = "training", description = "The training catalogue with topics mapped to requirement codes (CSE \
+        2.02–2.07 and the PRSC knowledge areas and skills), training records and demonstrated competencies, and \
+        the competency matrix."),
+        (name = "supervision-log", description = "Supervision and peer-mentoring sessions (CSE 2.06), and staff \
+        with no supervision in the organisation's interval."),
+        (name = "workload", description = "Caseload and workload per worker weighted by need (CSE 2.08), \
+        thresholds, dated workload reviews, and the organisation's personnel settings."),
+        (name = "reminders", description = "Reminders for expiring certifications, overdue training, supervision \
+        gaps and workload reviews.")),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     components(schemas(crate::web::errors::ErrorEnvelope, crate::web::errors::ErrorItem))
@@ -91,7 +108,12 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(directory::routes())
                 .merge(directory_import::routes())
                 .merge(referrals::routes())
-                .merge(consents::routes()),
+                .merge(consents::routes())
+                .merge(team::routes())
+                .merge(training::routes())
+                .merge(staff_supervision::routes())
+                .merge(workload::routes())
+                .merge(reminders::routes()),
         )
         .split_for_parts()
 }

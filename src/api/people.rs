@@ -82,6 +82,10 @@ pub struct PersonOut {
     /// Present when the record is fetched on its own.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enrolments: Option<Vec<EnrolmentOut>>,
+    /// On creation: what the worker's training or certification leaves uncovered for coaching
+    /// (the organisation warns; under its block policy the create is refused with 422 instead).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignment_gaps: Option<Vec<crate::domain::personnel::Need>>,
     pub version: i32,
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
@@ -118,6 +122,7 @@ impl From<person::Model> for PersonOut {
             emergency_relationship: p.emergency_relationship,
             emergency_phone: p.emergency_phone,
             enrolments: None,
+            assignment_gaps: None,
             version: p.version,
             updated_at: p.updated_at,
         }
@@ -231,7 +236,9 @@ async fn create_person(
     }
     let placement = Placement { program_id: Some(body.program_id), worker_id: body.worker_id };
     let created = records::create(&state, &actor, &valid, &placement, today).await?;
-    Ok((StatusCode::CREATED, Json(PersonOut::from(created))).into_response())
+    let mut out = PersonOut::from(created.person);
+    out.assignment_gaps = Some(created.assignment_gaps);
+    Ok((StatusCode::CREATED, Json(out)).into_response())
 }
 
 /// One person's record (the view is recorded in the audit log).

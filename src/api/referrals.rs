@@ -76,6 +76,10 @@ pub struct ReferralOut {
     pub language: Option<UiLanguage>,
     pub made_by: Uuid,
     pub assigned_to: Uuid,
+    /// When this call set who follows up: what their training leaves uncovered (the organisation
+    /// warns; under its block policy the call is refused with 422 on `assigned_to` instead).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assignment_gaps: Vec<crate::domain::personnel::Need>,
     /// Send it with status and outcome changes.
     pub version: i32,
     #[serde(with = "time::serde::rfc3339")]
@@ -113,6 +117,7 @@ impl ReferralOut {
             language: r.language.as_deref().and_then(UiLanguage::parse),
             made_by: r.made_by,
             assigned_to: r.assigned_to,
+            assignment_gaps: Vec::new(),
             version: r.version,
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -175,8 +180,10 @@ async fn create(
     Path(id): Path<Uuid>,
     ApiJson(body): ApiJson<ReferralInput>,
 ) -> AppResult<(StatusCode, Json<ReferralOut>)> {
-    let r = referrals::create(&state, &actor, id, &body).await?;
-    Ok((StatusCode::CREATED, Json(ReferralOut::new(&r)?)))
+    let (r, gaps) = referrals::create(&state, &actor, id, &body).await?;
+    let mut out = ReferralOut::new(&r)?;
+    out.assignment_gaps = gaps;
+    Ok((StatusCode::CREATED, Json(out)))
 }
 
 /// One referral with its history and resource (the read is audited).
@@ -237,8 +244,10 @@ async fn change_status(
     ApiJson(body): ApiJson<StatusBody>,
 ) -> AppResult<Json<ReferralOut>> {
     let version = required_version(body.version)?;
-    let r = referrals::change_status(&state, &actor, id, rid, version, &body.change).await?;
-    Ok(Json(ReferralOut::new(&r)?))
+    let (r, gaps) = referrals::change_status(&state, &actor, id, rid, version, &body.change).await?;
+    let mut out = ReferralOut::new(&r)?;
+    out.assignment_gaps = gaps;
+    Ok(Json(out))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -11,6 +11,7 @@ mod consents;
 mod directory;
 mod groups;
 mod intake;
+mod personnel;
 mod referrals;
 
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(directory::Directory),
             Box::new(consents::Consents),
             Box::new(referrals::Referrals),
+            Box::new(personnel::Personnel),
         ]
     }
 }

@@ -11,6 +11,7 @@ pub mod groups;
 pub mod guardrails;
 pub mod intake;
 pub mod person;
+pub mod personnel;
 pub mod referral;
 pub mod risk;
 pub mod schedule;

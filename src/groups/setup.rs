@@ -15,7 +15,7 @@ use crate::calendar::{self, FeedEvent, FeedOverride};
 use crate::db;
 use crate::db::entities::{
     curriculum, facilitator_readiness, group_attendance, group_facilitator, group_feedback, group_member,
-    group_schedule, group_session, organisation, person, program, site, staff, support_group,
+    group_schedule, group_session, organisation, person, program, site, staff, support_group, training_record,
 };
 use crate::domain::FieldErrors;
 use crate::domain::codes::{Edition, Role};
@@ -23,8 +23,10 @@ use crate::domain::groups::{
     Audience, CapacityRule, DayPart, FacilitatorRole, FocusArea, GroupKind, GroupStatus, MemberStatus, Membership,
     ReadinessArea, SessionStatus, focus_areas,
 };
+use crate::domain::personnel::{Assignment, Check, Need, Requirement, Standing, evaluate};
 use crate::domain::schedule::{Rule, RuleInput};
 use crate::error::{AppError, AppResult};
+use crate::personnel::training::{OBSERVED_LEADING, TrainingInput};
 use crate::web::actor_entry;
 use rand::Rng;
 use sea_orm::{
@@ -634,15 +636,92 @@ impl Readiness {
     }
 }
 
-/// The one readiness check: today the latest attestation must cover all four group-leadership
-/// skills. Staff training records can replace this function without touching its callers.
+/// The 2.04 requirement a group-leadership skill is.
+pub fn area_topic(area: ReadinessArea) -> Requirement {
+    match area {
+        ReadinessArea::EngagingMembers => Requirement::EngagingMembers,
+        ReadinessArea::DynamicsSafety => Requirement::GroupDynamicsSafety,
+        ReadinessArea::LeadingDiscussion => Requirement::LeadingDiscussion,
+        ReadinessArea::FacilitatingActivities => Requirement::FacilitatingActivities,
+    }
+}
+
+/// Staff members' training records that cover a group-leadership skill (completed or
+/// demonstrated), newest first: of the staff named, or of everyone.
+async fn group_training(
+    conn: &impl ConnectionTrait,
+    org_id: Uuid,
+    staff_ids: Option<&[Uuid]>,
+) -> AppResult<Vec<training_record::Model>> {
+    let query = || {
+        training_record::Entity::find()
+            .filter(training_record::Column::OrgId.eq(org_id))
+            .filter(training_record::Column::Topics.contains("cse-2-04-"))
+    };
+    let mut rows = Vec::new();
+    match staff_ids {
+        None => rows = query().all(conn).await?,
+        Some(ids) => {
+            for chunk in ids.chunks(400) {
+                rows.extend(query().filter(training_record::Column::StaffId.is_in(chunk.to_vec())).all(conn).await?);
+            }
+        }
+    }
+    rows.sort_by_key(|r| std::cmp::Reverse((r.created_at, r.completed_on)));
+    Ok(rows)
+}
+
+/// The group-leadership skills a training record covers.
+fn record_areas(r: &training_record::Model) -> Vec<ReadinessArea> {
+    let topics: Vec<Requirement> = crate::domain::codes::split_codes(&r.topics);
+    ReadinessArea::ALL.iter().copied().filter(|a| topics.contains(&area_topic(*a))).collect()
+}
+
+/// A staff member's training record as a readiness attestation, for the history the readiness
+/// page and API show.
+fn as_attestation(r: &training_record::Model) -> facilitator_readiness::Model {
+    facilitator_readiness::Model {
+        id: r.id,
+        org_id: r.org_id,
+        staff_id: Some(r.staff_id),
+        volunteer_name: None,
+        areas: join_codes(&record_areas(r), ReadinessArea::code),
+        note: Some(r.demonstration.clone().unwrap_or_else(|| r.title.clone())),
+        attested_by: r.attested_by.unwrap_or(r.recorded_by),
+        attested_at: r.created_at,
+    }
+}
+
+/// The one readiness check (2.04). A staff member is ready when their training records, completed
+/// or demonstrated, together cover all four group-leadership skills; a peer volunteer (who has no
+/// personnel record) when the latest attestation does.
 pub async fn readiness_of(
     conn: &impl ConnectionTrait,
     org_id: Uuid,
     who: &[Who],
 ) -> AppResult<HashMap<Who, Readiness>> {
-    let mut rows =
-        facilitator_readiness::Entity::find().filter(facilitator_readiness::Column::OrgId.eq(org_id)).all(conn).await?;
+    let staff_ids: Vec<Uuid> = who
+        .iter()
+        .filter_map(|w| match w {
+            Who::Staff(id) => Some(*id),
+            Who::Volunteer(_) => None,
+        })
+        .collect();
+    let mut trained: HashMap<Uuid, (Vec<ReadinessArea>, OffsetDateTime)> = HashMap::new();
+    for r in group_training(conn, org_id, Some(&staff_ids)).await? {
+        let areas = record_areas(&r);
+        let entry = trained.entry(r.staff_id).or_insert_with(|| (Vec::new(), r.created_at));
+        entry.0.extend(areas);
+    }
+    let mut rows = if who.iter().any(|w| matches!(w, Who::Volunteer(_))) {
+        facilitator_readiness::Entity::find()
+            .filter(facilitator_readiness::Column::OrgId.eq(org_id))
+            .filter(facilitator_readiness::Column::StaffId.is_null())
+            .all(conn)
+            .await?
+    } else {
+        Vec::new()
+    };
     // Compared as instants: stored text with and without fractions of a second sorts wrongly.
     rows.sort_by_key(|r| std::cmp::Reverse(r.attested_at));
     let mut latest: HashMap<Who, &facilitator_readiness::Model> = HashMap::new();
@@ -652,11 +731,19 @@ pub async fn readiness_of(
     Ok(who
         .iter()
         .map(|w| {
-            let row = latest.get(w);
-            let areas: Vec<ReadinessArea> =
-                row.map(|r| split_codes(&r.areas, ReadinessArea::parse)).unwrap_or_default();
+            let (areas, attested_at) = match w {
+                Who::Staff(id) => match trained.get(id) {
+                    Some((shown, at)) => (shown.clone(), Some(*at)),
+                    None => (Vec::new(), None),
+                },
+                Who::Volunteer(_) => match latest.get(w) {
+                    Some(r) => (split_codes(&r.areas, ReadinessArea::parse), Some(r.attested_at)),
+                    None => (Vec::new(), None),
+                },
+            };
+            let areas: Vec<ReadinessArea> = ReadinessArea::ALL.iter().copied().filter(|a| areas.contains(a)).collect();
             let missing = ReadinessArea::ALL.iter().copied().filter(|a| !areas.contains(a)).collect();
-            (w.clone(), Readiness { areas, missing, attested_at: row.map(|r| r.attested_at) })
+            (w.clone(), Readiness { areas, missing, attested_at })
         })
         .collect())
 }
@@ -668,6 +755,8 @@ pub struct FacilitatorView {
     pub name: String,
     pub volunteer: bool,
     pub readiness: Readiness,
+    /// A staff facilitator whose peer certification has lapsed: since when (2.06).
+    pub certification_lapsed: Option<time::Date>,
 }
 
 pub async fn staff_names(state: &AppState, org_id: Uuid) -> AppResult<HashMap<Uuid, String>> {
@@ -680,14 +769,49 @@ pub async fn staff_names(state: &AppState, org_id: Uuid) -> AppResult<HashMap<Uu
         .collect())
 }
 
+/// Staff facilitators whose peer certification has lapsed, with the day it did.
+async fn lapsed_certifications(
+    state: &AppState,
+    org_id: Uuid,
+    staff_ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, time::Date>> {
+    if staff_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let conn = state.db.conn();
+    let members = staff::Entity::find()
+        .filter(staff::Column::OrgId.eq(org_id))
+        .filter(staff::Column::Id.is_in(staff_ids.to_vec()));
+    let members = members.all(conn).await?;
+    let facts = crate::personnel::facts(conn, org_id, &members).await?;
+    let intervals = crate::personnel::settings(conn, org_id).await?.intervals;
+    let today = crate::personnel::today(state, org_id).await?;
+    Ok(facts
+        .iter()
+        .filter_map(|(id, f)| match evaluate(f, &intervals, today).standing(Need::Check(Check::PeerCertification)) {
+            Some(Standing::Expired { since }) => Some((*id, since.unwrap_or(today))),
+            _ => None,
+        })
+        .collect())
+}
+
+/// Facilitators with names and readiness; `certifications` also looks up lapsed peer
+/// certifications (the group page and a new facilitator, not the list of every group).
 async fn facilitator_views(
     state: &AppState,
     org_id: Uuid,
     rows: Vec<group_facilitator::Model>,
     names: &HashMap<Uuid, String>,
+    certifications: bool,
 ) -> AppResult<Vec<FacilitatorView>> {
     let who: Vec<Who> = rows.iter().map(Who::of_facilitator).collect();
     let readiness = readiness_of(state.db.conn(), org_id, &who).await?;
+    let lapsed = if certifications {
+        let ids: Vec<Uuid> = rows.iter().filter_map(|f| f.staff_id).collect();
+        lapsed_certifications(state, org_id, &ids).await?
+    } else {
+        HashMap::new()
+    };
     Ok(rows
         .into_iter()
         .zip(who)
@@ -698,6 +822,7 @@ async fn facilitator_views(
             },
             volunteer: row.staff_id.is_none(),
             readiness: readiness.get(&who).cloned().unwrap_or_default(),
+            certification_lapsed: row.staff_id.and_then(|id| lapsed.get(&id).copied()),
             row,
         })
         .collect())
@@ -757,6 +882,11 @@ pub async fn add_facilitator(
     if !errors.is_empty() {
         return Err(errors.into());
     }
+    // Under the organisation's block policy a staff member missing group training or a peer
+    // certification is refused here; under warn the answer's readiness and flags say what is missing.
+    if let Some(id) = input.staff_id {
+        crate::personnel::enforce_assignment(state, actor.org_id, id, Assignment::Facilitator, "staff_id").await?;
+    }
     let now = state.clock.now();
     let row = group_facilitator::Model {
         id: Uuid::new_v4(),
@@ -778,7 +908,7 @@ pub async fn add_facilitator(
     db::audit::append(&txn, entry, now).await?;
     txn.commit().await?;
     let names = staff_names(state, actor.org_id).await?;
-    let mut views = facilitator_views(state, actor.org_id, vec![row], &names).await?;
+    let mut views = facilitator_views(state, actor.org_id, vec![row], &names, true).await?;
     views.pop().ok_or(AppError::NotFound)
 }
 
@@ -834,10 +964,13 @@ pub async fn readiness_list(state: &AppState, actor: &Actor) -> AppResult<Vec<Re
         .into_iter()
         .map(|g| (g.id, g.name))
         .collect();
+    // Volunteers' attestations, and for staff the training records covering group skills.
     let mut history = facilitator_readiness::Entity::find()
         .filter(facilitator_readiness::Column::OrgId.eq(actor.org_id))
+        .filter(facilitator_readiness::Column::StaffId.is_null())
         .all(conn)
         .await?;
+    history.extend(group_training(conn, actor.org_id, None).await?.iter().map(as_attestation));
     history.sort_by_key(|r| std::cmp::Reverse(r.attested_at));
     let mut entries: BTreeMap<Who, ReadinessEntry> = BTreeMap::new();
     let mut add = |who: Who, display: String| {
@@ -902,7 +1035,11 @@ pub struct AttestInput {
     pub note: Option<String>,
 }
 
-/// Records that a supervisor or director saw a facilitator's group-leadership skills.
+/// Records that a supervisor or director saw a facilitator's group-leadership skills. For a
+/// staff member this is a demonstrated competency in their training record (the areas as 2.04
+/// topics, the note as how it was shown), which the answer echoes as an attestation; withdrawing
+/// a staff member's readiness is done on their training page. A peer volunteer's latest
+/// attestation counts, and an empty list with a note withdraws it.
 pub async fn attest(state: &AppState, actor: &Actor, input: &AttestInput) -> AppResult<facilitator_readiness::Model> {
     if !access::may_attest_readiness(actor) {
         let record = input.staff_id.map_or(("organisation", actor.org_id), |id| ("staff", id));
@@ -926,18 +1063,20 @@ pub async fn attest(state: &AppState, actor: &Actor, input: &AttestInput) -> App
         errors.add("areas", "error-unknown-choice");
     }
     let note = errors.optional("note", input.note.as_deref(), 2000);
-    if codes.is_empty() && note.is_none() {
+    if codes.is_empty() && input.staff_id.is_some() && volunteer.is_none() {
+        errors.add("areas", "training-error-readiness-staff-empty");
+    } else if codes.is_empty() && note.is_none() {
         errors.add("note", "error-group-readiness-note");
     }
     if !errors.is_empty() {
         return Err(errors.into());
     }
     let areas: Vec<ReadinessArea> = ReadinessArea::ALL.iter().copied().filter(|a| areas.contains(a)).collect();
+    if let Some(staff_id) = input.staff_id {
+        return attest_staff(state, actor, staff_id, &areas, note).await;
+    }
     // The latest attestation counts, so a second one in the same instant must still come later.
-    let who = match (input.staff_id, &volunteer) {
-        (Some(id), _) => Who::Staff(id),
-        (None, name) => Who::volunteer(name.as_deref().unwrap_or("")),
-    };
+    let who = Who::volunteer(volunteer.as_deref().unwrap_or(""));
     let latest = readiness_of(state.db.conn(), actor.org_id, std::slice::from_ref(&who))
         .await?
         .get(&who)
@@ -949,8 +1088,8 @@ pub async fn attest(state: &AppState, actor: &Actor, input: &AttestInput) -> App
     let row = facilitator_readiness::Model {
         id: Uuid::new_v4(),
         org_id: actor.org_id,
-        staff_id: input.staff_id,
-        volunteer_name: if input.staff_id.is_some() { None } else { volunteer },
+        staff_id: None,
+        volunteer_name: volunteer,
         areas: join_codes(&areas, ReadinessArea::code),
         note,
         attested_by: actor.staff_id,
@@ -960,13 +1099,46 @@ pub async fn attest(state: &AppState, actor: &Actor, input: &AttestInput) -> App
     facilitator_readiness::Entity::insert(facilitator_readiness::ActiveModel::from(row.clone()))
         .exec_without_returning(&*txn)
         .await?;
-    let mut entry = actor_entry(actor, "group.readiness.attest").detail(json!({ "id": row.id, "areas": row.areas }));
-    if let Some(id) = row.staff_id {
-        entry = entry.record("staff", id);
-    }
+    let entry = actor_entry(actor, "group.readiness.attest").detail(json!({ "id": row.id, "areas": row.areas }));
     db::audit::append(&txn, entry, now).await?;
     txn.commit().await?;
     Ok(row)
+}
+
+/// A staff member's group skills seen by the actor, kept as a demonstrated competency (only by
+/// someone who manages their personnel record, never by themselves).
+async fn attest_staff(
+    state: &AppState,
+    actor: &Actor,
+    staff_id: Uuid,
+    areas: &[ReadinessArea],
+    note: Option<String>,
+) -> AppResult<facilitator_readiness::Model> {
+    let input = TrainingInput {
+        title: Some("Group leadership attested".into()),
+        topics: areas.iter().map(|a| area_topic(*a).code().to_string()).collect(),
+        demonstration: Some(note.clone().unwrap_or_else(|| OBSERVED_LEADING.to_string())),
+        ..Default::default()
+    };
+    let areas_text = join_codes(areas, ReadinessArea::code);
+    let also = actor_entry(actor, "group.readiness.attest")
+        .record("staff", staff_id)
+        .detail(json!({ "areas": areas_text, "kept_as": "training-record" }));
+    match crate::personnel::training::demonstrate(state, actor, staff_id, &input, Some(also)).await {
+        Ok(saved) => Ok(as_attestation(&saved)),
+        Err(AppError::Invalid(mut errors)) => {
+            // The form speaks of skills and a note.
+            for e in errors.0.iter_mut() {
+                e.field = match e.field.as_str() {
+                    "topics" => "areas".into(),
+                    "demonstration" => "note".into(),
+                    _ => e.field.clone(),
+                };
+            }
+            Err(AppError::Invalid(errors))
+        }
+        Err(other) => Err(other),
+    }
 }
 
 // ---------- one group, and the list ----------
@@ -997,6 +1169,11 @@ impl GroupView {
 
     pub fn unready(&self) -> Vec<&FacilitatorView> {
         self.facilitators.iter().filter(|f| !f.readiness.ready()).collect()
+    }
+
+    /// Staff facilitators whose peer certification has lapsed.
+    pub fn lapsed(&self) -> Vec<&FacilitatorView> {
+        self.facilitators.iter().filter(|f| f.certification_lapsed.is_some()).collect()
     }
 }
 
@@ -1037,7 +1214,7 @@ pub async fn group_view(state: &AppState, actor: &Actor, id: Uuid) -> AppResult<
     let conn = state.db.conn();
     let org = org_of(state, actor.org_id).await?;
     let names = staff_names(state, actor.org_id).await?;
-    let facilitators = facilitator_views(state, actor.org_id, loaded.facilitators.clone(), &names).await?;
+    let facilitators = facilitator_views(state, actor.org_id, loaded.facilitators.clone(), &names, true).await?;
     let schedules = schedules_of(conn, actor.org_id, id).await?;
     let now = state.clock.now();
     let window = slots(
@@ -1157,7 +1334,7 @@ pub async fn list_groups(state: &AppState, actor: &Actor, filter: &ListFilter) -
     }
     let names = staff_names(state, actor.org_id).await?;
     let all_rows: Vec<group_facilitator::Model> = facilitators.values().flatten().cloned().collect();
-    let views = facilitator_views(state, actor.org_id, all_rows, &names).await?;
+    let views = facilitator_views(state, actor.org_id, all_rows, &names, false).await?;
     let mut views_by_group: HashMap<Uuid, Vec<FacilitatorView>> = HashMap::new();
     for v in views {
         views_by_group.entry(v.row.group_id).or_default().push(v);

@@ -20,8 +20,10 @@ use crate::domain::codes::{Role, UiLanguage, join_codes, split_codes};
 use crate::domain::consent::{
     ConsentGap, ConsentLaw, ConsentPurpose, DisclosureChannel, DisclosureRequest, InfoCategory, covers,
 };
+use crate::domain::personnel::{Assignment, Need};
 use crate::domain::referral::{NeedMet, ReferralHelp, ReferralStatus, ReferralUrgency};
 use crate::error::{AppError, AppResult};
+use crate::personnel;
 use crate::records::{self, Opened};
 use crate::web::actor_entry;
 use sea_orm::{
@@ -799,13 +801,14 @@ pub async fn prepare(
 }
 
 /// Makes a referral from the person's record: saved as a draft, or sent (with the covering consent
-/// and the disclosure recorded when anything is shared).
+/// and the disclosure recorded when anything is shared). Also returns what the follow-up worker's
+/// training leaves uncovered (warn policy; under block the save is refused on `assigned_to`).
 pub async fn create(
     state: &AppState,
     actor: &Actor,
     person_id: Uuid,
     input: &ReferralInput,
-) -> AppResult<referral::Model> {
+) -> AppResult<(referral::Model, Vec<Need>)> {
     let opened = records::open(state, actor, person_id, Action::EditPerson).await?;
     let org = org_of(state, actor.org_id).await?;
     let today = today_in(state, &org);
@@ -833,6 +836,9 @@ pub async fn create(
     let Some(found) = found.filter(|_| e.is_empty()) else {
         return Err(AppError::Invalid(e));
     };
+    let assignment_gaps =
+        personnel::enforce_assignment(state, actor.org_id, assigned_to, Assignment::ReferralFollowUp, "assigned_to")
+            .await?;
     let now = state.clock.now();
     let language = valid
         .language
@@ -894,7 +900,7 @@ pub async fn create(
     }));
     db::audit::append(&txn, entry, now).await?;
     txn.commit().await?;
-    Ok(model)
+    Ok((model, assignment_gaps))
 }
 
 // ---------- reading ----------
@@ -1109,7 +1115,8 @@ fn apply_outcome(r: &mut referral::Model, o: Outcome) {
 }
 
 /// Moves a referral on (sending a draft checks consent and records the disclosure), saved against
-/// `version`: `AppError::Conflict` if someone saved in between.
+/// `version`: `AppError::Conflict` if someone saved in between. When the follow-up moves to someone
+/// else, also returns what their training leaves uncovered (warn policy; block refuses the save).
 pub async fn change_status(
     state: &AppState,
     actor: &Actor,
@@ -1117,7 +1124,7 @@ pub async fn change_status(
     id: Uuid,
     version: i32,
     input: &StatusInput,
-) -> AppResult<referral::Model> {
+) -> AppResult<(referral::Model, Vec<Need>)> {
     let opened = records::open(state, actor, person_id, Action::EditPerson).await?;
     let org = org_of(state, actor.org_id).await?;
     let today = today_in(state, &org);
@@ -1180,6 +1187,12 @@ pub async fn change_status(
     let Some(to) = to.filter(|_| e.is_empty()) else {
         return Err(AppError::Invalid(e));
     };
+    let assignment_gaps = match assigned_to.filter(|who| *who != old.assigned_to) {
+        Some(who) => {
+            personnel::enforce_assignment(state, actor.org_id, who, Assignment::ReferralFollowUp, "assigned_to").await?
+        }
+        None => Vec::new(),
+    };
     let now = state.clock.now();
     let mut r = old.clone();
     apply_outcome(&mut r, outcome);
@@ -1229,7 +1242,7 @@ pub async fn change_status(
     }));
     db::audit::append(&txn, entry, now).await?;
     txn.commit().await?;
-    Ok(r)
+    Ok((r, assignment_gaps))
 }
 
 /// Records (or corrects) whether the person connected and whether the need was met.

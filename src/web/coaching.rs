@@ -1325,9 +1325,14 @@ pub struct SupervisionPage {
     pub workers: Vec<WorkerCounts>,
     pub warned: Vec<(coaching_contact::Model, String, Vec<GuardrailWarning>)>,
     pub zone: String,
+    /// Workers whose peer certification has lapsed.
+    pub lapsed: std::collections::HashSet<Uuid>,
 }
 
 impl SupervisionPage {
+    pub fn is_lapsed(&self, worker: &Uuid) -> bool {
+        self.lapsed.contains(worker)
+    }
     pub fn when(&self, at: impl Borrow<time::OffsetDateTime>) -> String {
         format_local(&self.zone, *at.borrow())
     }
@@ -1344,5 +1349,8 @@ pub async fn supervision(ctx: Ctx) -> AppResult<SupervisionPage> {
     } else {
         Vec::new()
     };
-    Ok(SupervisionPage { shell: ctx.shell().await?, workers, warned, zone: tz })
+    let ids: Vec<Uuid> = workers.iter().map(|w| w.worker_id).collect();
+    let conn = ctx.state.db.conn();
+    let lapsed = crate::personnel::profile::expired_certification_staff(conn, ctx.org.id, &ids, ctx.today()).await?;
+    Ok(SupervisionPage { shell: ctx.shell().await?, workers, warned, zone: tz, lapsed })
 }

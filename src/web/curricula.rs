@@ -17,7 +17,6 @@ use crate::i18n::Tr;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::multipart::MultipartError;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -737,73 +736,21 @@ pub(crate) struct Received {
     pub too_big: bool,
 }
 
-/// Room for the form around the file within the request limit.
-const MULTIPART_SLACK: usize = 64 * 1024;
+/// The file part is `file`; the form around it is small.
+const FORM: super::multipart::Limits = super::multipart::Limits {
+    file_part: "file",
+    max_file_bytes: MAX_FILE_BYTES,
+    max_fields: 20,
+    max_field_chars: 2000,
+};
 
-/// Whether reading stopped at a body limit (ours on the route, or the application's).
-fn over_limit(e: &MultipartError) -> bool {
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        return true;
-    }
-    let mut source: Option<&dyn std::error::Error> = Some(e);
-    while let Some(err) = source {
-        if err.to_string().contains("length limit exceeded") {
-            return true;
-        }
-        source = err.source();
-    }
-    false
-}
-
-/// Reads a multipart body whose file part is named `file`, never holding more than the limit.
-pub(crate) async fn receive(mut multipart: Multipart) -> AppResult<Received> {
-    let mut received = Received { fields: HashMap::new(), file: None, too_big: false };
-    let unreadable = |e: MultipartError| {
-        if over_limit(&e) { AppError::TooLarge } else { AppError::BadRequest("error-bad-form") }
-    };
-    loop {
-        let next = match multipart.next_field().await {
-            Ok(next) => next,
-            // The body went past the request limit while the file was read.
-            Err(e) if received.too_big && over_limit(&e) => break,
-            Err(e) => return Err(unreadable(e)),
-        };
-        let Some(mut field) = next else { break };
-        let name = field.name().unwrap_or("").to_string();
-        if name == "file" {
-            let filename = field.file_name().unwrap_or("").to_string();
-            let declared_type = field.content_type().unwrap_or("").to_string();
-            let mut data = Vec::new();
-            loop {
-                match field.chunk().await {
-                    Ok(Some(chunk)) => {
-                        if data.len() + chunk.len() > MAX_FILE_BYTES {
-                            received.too_big = true;
-                            break;
-                        }
-                        data.extend_from_slice(&chunk);
-                    }
-                    Ok(None) => break,
-                    Err(e) if over_limit(&e) && data.len() + MULTIPART_SLACK >= MAX_FILE_BYTES => {
-                        received.too_big = true;
-                        break;
-                    }
-                    Err(e) => return Err(unreadable(e)),
-                }
-            }
-            if received.too_big {
-                // The rest is not wanted; the message says why.
-                break;
-            }
-            if !filename.is_empty() || !data.is_empty() {
-                received.file = Some(Upload { filename, declared_type, data });
-            }
-        } else if received.fields.len() < 20 {
-            let value = field.text().await.map_err(unreadable)?;
-            received.fields.insert(name, value.chars().take(2000).collect());
-        }
-    }
-    Ok(received)
+pub(crate) async fn receive(multipart: Multipart) -> AppResult<Received> {
+    let form = super::multipart::receive(multipart, &FORM).await?;
+    Ok(Received {
+        fields: form.fields.into_iter().collect(),
+        file: form.file.map(|f| Upload { filename: f.filename, declared_type: f.declared_type, data: f.data }),
+        too_big: form.too_big,
+    })
 }
 
 impl Received {

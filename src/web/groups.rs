@@ -561,6 +561,10 @@ impl GroupPage {
     pub fn missing(&self, f: &FacilitatorView) -> String {
         missing_text(&self.shell.tr, f)
     }
+    pub fn lapsed_line(&self, f: &FacilitatorView, since: &time::Date) -> String {
+        let date = since.to_string();
+        self.shell.tr.with_args("training-certification-lapsed-line", &[("name", f.name.clone()), ("date", date)])
+    }
     pub fn missing_line(&self, f: &FacilitatorView) -> String {
         self.shell.tr.with_args("group-readiness-missing", &[("name", f.name.clone()), ("missing", self.missing(f))])
     }
@@ -692,6 +696,13 @@ impl ReadinessPage {
     pub fn key(&self, e: &ReadinessEntry) -> String {
         e.who.key()
     }
+    /// A staff member's readiness comes from their training records: the page to see or change them.
+    pub fn training_link(&self, e: &ReadinessEntry) -> Option<String> {
+        match e.who {
+            Who::Staff(id) => Some(format!("/team/{id}/training")),
+            Who::Volunteer(_) => None,
+        }
+    }
     pub fn attest_link(&self, e: &ReadinessEntry) -> String {
         let query = serde_urlencoded::to_string([("who", e.who.key())]).unwrap_or_default();
         format!("/groups/readiness?{query}#attest")
@@ -708,10 +719,21 @@ impl ReadinessPage {
 
 async fn readiness_page_for(ctx: &Ctx, errors: &FieldErrors, selected: String) -> AppResult<ReadinessPage> {
     let entries = setup::readiness_list(&ctx.state, &ctx.actor).await?;
-    let staff = crate::db::staff::active(&ctx.state.db, ctx.actor.org_id).await?;
+    let can_attest = crate::access::may_attest_readiness(&ctx.actor);
+    // A staff member's skills go into their personnel record: only those whose record the
+    // attester manages (their supervisees, their programs' staff), never themselves.
+    let staff = if can_attest && crate::access::may_view_team(&ctx.actor) {
+        crate::personnel::team(&ctx.state, &ctx.actor, "group.readiness.attest")
+            .await?
+            .into_iter()
+            .filter(|s| s.id != ctx.actor.staff_id)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let names = setup::staff_names(&ctx.state, ctx.actor.org_id).await?;
     Ok(ReadinessPage {
-        can_attest: crate::access::may_attest_readiness(&ctx.actor),
+        can_attest,
         staff: staff
             .into_iter()
             .map(|s| {

@@ -581,6 +581,9 @@ pub struct AcceptForm {
 pub async fn accept(ctx: Ctx, Path(id): Path<Uuid>, CsrfForm(form): CsrfForm<AcceptForm>) -> AppResult<Response> {
     let version = form.version.unwrap_or(0);
     let result = intake::accept(&ctx.state, &ctx.actor, &ctx.org.time_zone, id, version, &form.accept).await;
+    if let Ok(accepted) = &result {
+        super::reminders::warn_assignment_gaps(&ctx, accepted.worker_id, &accepted.assignment_gaps).await?;
+    }
     after_request_form(&ctx, id, Section::Accept, Values::of(&form), result, "intake-accepted").await
 }
 

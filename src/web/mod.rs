@@ -15,12 +15,19 @@ pub mod groups;
 pub mod hsds;
 pub mod info_contacts;
 pub mod intake;
+pub mod multipart;
 pub mod people;
 pub mod public;
 pub mod referrals;
+pub mod reminders;
 pub mod safety;
 pub mod shell;
 pub mod signin;
+pub mod staff_supervision;
+pub mod team;
+pub mod team_tabs;
+pub mod training;
+pub mod workload;
 
 use crate::access::{self, Action, Actor, Reach};
 use crate::app::AppState;
@@ -70,6 +77,11 @@ pub fn router() -> Router<AppState> {
         .merge(public::routes())
         .merge(admin::routes())
         .merge(account::routes())
+        .merge(team::routes())
+        .merge(training::routes())
+        .merge(staff_supervision::routes())
+        .merge(workload::routes())
+        .merge(reminders::routes())
 }
 
 const SEEN_KEY: &str = "seen_at";

@@ -326,7 +326,9 @@ pub async fn create_person(
     match records::create(&ctx.state, &ctx.actor, &valid, &placement, ctx.today()).await {
         Ok(created) => {
             ctx.flash("success", "person-created").await?;
-            Ok(see_other(&format!("/people/{}", created.id)))
+            let worker = placement.worker_id.unwrap_or(ctx.actor.staff_id);
+            super::reminders::warn_assignment_gaps(&ctx, worker, &created.assignment_gaps).await?;
+            Ok(see_other(&format!("/people/{}", created.person.id)))
         }
         Err(AppError::Invalid(errors)) => form_with_errors(&ctx, None, person, extras, errors).await,
         Err(other) => Err(other),
@@ -370,9 +372,15 @@ pub struct PersonPage {
     pub ethnicity_text: String,
     pub age: Option<i32>,
     pub tz: String,
+    /// Assigned workers whose peer certification has lapsed.
+    pub lapsed_workers: std::collections::HashSet<Uuid>,
 }
 
 impl PersonPage {
+    pub fn worker_lapsed(&self, e: &enrolment::Model) -> bool {
+        e.worker_id.is_some_and(|w| self.lapsed_workers.contains(&w))
+    }
+
     pub fn yes_no(&self, value: &Option<bool>) -> String {
         self.shell.t(match value {
             Some(true) => "answer-yes",
@@ -414,6 +422,9 @@ async fn person_page(
             .map(|s| s.display_name.clone())
             .unwrap_or_else(|| "—".into())
     };
+    let worker_ids: Vec<Uuid> = opened.enrolments.iter().filter_map(|e| e.worker_id).collect();
+    let lapsed_workers =
+        crate::personnel::profile::expired_certification_staff(db.conn(), org_id, &worker_ids, ctx.today()).await?;
     let enrolments = opened
         .enrolments
         .into_iter()
@@ -464,6 +475,7 @@ async fn person_page(
         race_text,
         ethnicity_text,
         tz: ctx.org.time_zone.clone(),
+        lapsed_workers,
     })
 }
 
@@ -560,7 +572,9 @@ pub async fn reassign_person(
     else {
         return Err(AppError::BadRequest("error-bad-form"));
     };
-    crate::coaching::transfer(&ctx.state, &ctx.actor, id, enrolment_id, worker_id, Some(&form.reason)).await?;
+    let gaps =
+        crate::coaching::transfer(&ctx.state, &ctx.actor, id, enrolment_id, worker_id, Some(&form.reason)).await?;
     ctx.flash("success", "person-reassigned").await?;
+    super::reminders::warn_assignment_gaps(&ctx, worker_id, &gaps).await?;
     Ok(see_other(&format!("/people/{id}")))
 }

@@ -400,13 +400,14 @@ pub async fn create(
 ) -> AppResult<Response> {
     let input = referral_input(&form);
     match referrals::create(&ctx.state, &ctx.actor, id, &input).await {
-        Ok(r) => {
+        Ok((r, gaps)) => {
             let message = match (input.send, r.consent_id.is_some()) {
                 (false, _) => "referral-saved-draft",
                 (true, true) => "referral-sent-with-consent",
                 (true, false) => "referral-sent",
             };
             ctx.flash("success", message).await?;
+            super::reminders::warn_assignment_gaps(&ctx, r.assigned_to, &gaps).await?;
             Ok(see_other(&format!("/people/{id}/referrals/{}", r.id)))
         }
         Err(AppError::Invalid(errors)) => {
@@ -443,6 +444,8 @@ pub struct ReferralPage {
     pub consent_link: String,
     pub conflict: bool,
     pub zone: String,
+    /// The follow-up worker's peer certification has lapsed (flagged next to their name).
+    pub assignee_lapsed: bool,
 }
 
 impl ReferralPage {
@@ -580,6 +583,13 @@ async fn referral_view(
 ) -> AppResult<ReferralPage> {
     let (opened, view) = referrals::view(&ctx.state, &ctx.actor, id, rid).await?;
     let consent_link = referrals::new_consent_link(id, view.referral.resource_organization_id.as_deref());
+    let assignee_lapsed = crate::personnel::reminders::peer_certification_lapsed(
+        ctx.state.db.conn(),
+        ctx.org.id,
+        view.referral.assigned_to,
+        ctx.today(),
+    )
+    .await?;
     Ok(ReferralPage {
         shell: ctx.shell().await?,
         person: opened.person,
@@ -594,6 +604,7 @@ async fn referral_view(
         consent_link,
         conflict,
         zone: ctx.org.time_zone.clone(),
+        assignee_lapsed,
     })
 }
 
@@ -644,7 +655,10 @@ pub async fn change_status(
         need_met: get("need_met"),
         outcome_note: get("outcome_note"),
     };
-    let result = referrals::change_status(&ctx.state, &ctx.actor, id, rid, version_of(&form), &input).await.map(|_| ());
+    let result = match referrals::change_status(&ctx.state, &ctx.actor, id, rid, version_of(&form), &input).await {
+        Ok((r, gaps)) => super::reminders::warn_assignment_gaps(&ctx, r.assigned_to, &gaps).await,
+        Err(e) => Err(e),
+    };
     after_form(&ctx, id, rid, &form, "status", result, "referral-status-saved").await
 }
 

@@ -190,6 +190,8 @@ pub struct HomePage {
     pub missing_preferences: u64,
     pub setup: Option<SetupSummary>,
     pub is_quality_lead: bool,
+    /// Open personnel reminders: the reader's own, and their team's (supervisors and directors).
+    pub reminders: (u64, Option<u64>),
 }
 
 /// The home page's work queue, loaded after the page so the page itself stays quick.
@@ -240,6 +242,13 @@ impl HomeWork {
     }
 }
 
+impl HomePage {
+    /// The team's open reminders (0 for those without a team view).
+    pub fn team_reminders(&self) -> u64 {
+        self.reminders.1.unwrap_or(0)
+    }
+}
+
 pub struct SetupSummary {
     pub programs: usize,
     pub sites: usize,
@@ -276,6 +285,7 @@ pub async fn home(ctx: Ctx) -> AppResult<HomePage> {
         missing_preferences: overview.no_preferences,
         setup,
         is_quality_lead: ctx.actor.has(Role::QualityLead),
+        reminders: crate::personnel::reminders::open_counts(&ctx.state, &ctx.actor).await?,
     })
 }
 
