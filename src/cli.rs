@@ -30,7 +30,7 @@ pub struct DatabaseArg {
 }
 
 /// Where reminder e-mail goes (none: reminders are shown in the app only).
-#[derive(Args, Debug, Clone)]
+#[derive(Args, Clone)]
 pub struct MailArgs {
     /// smtp://USER:PASSWORD@HOST:587 (STARTTLS), smtps://USER:PASSWORD@HOST (TLS) or
     /// smtp://HOST:2525?tls=none (a relay on this machine). Percent-encode special characters.
@@ -42,6 +42,17 @@ pub struct MailArgs {
     /// The address staff open Mainstay at (https://…), so e-mail can link to the reminders page.
     #[arg(long, env = "MAINSTAY_PUBLIC_URL")]
     pub public_url: Option<String>,
+}
+
+// By hand: the server URL may carry the mail password.
+impl std::fmt::Debug for MailArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailArgs")
+            .field("smtp_url", &self.smtp_url.as_ref().map(|_| "(hidden)"))
+            .field("smtp_from", &self.smtp_from)
+            .field("public_url", &self.public_url)
+            .finish()
+    }
 }
 
 impl MailArgs {

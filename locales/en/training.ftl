@@ -73,6 +73,7 @@ error-training-unknown-requirement = Unknown requirement code: { $code }. Choose
 error-training-topics-required = Choose at least one topic it covers.
 error-training-hours = Enter the hours as a number above 0 (at most { $max }).
 error-training-date-future = The date cannot be in the future.
+error-training-date-too-old = Check the year: training dates start in 1950.
 error-training-demonstration-required = Say how the competency was shown, for example “Observed leading two group sessions”.
 training-error-certificate-type = Choose a { $types } file. The file must really be of that type.
 training-error-certificate-too-big = The certificate is too large. Files can be up to { $max }.

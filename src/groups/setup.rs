@@ -971,6 +971,12 @@ pub async fn readiness_list(state: &AppState, actor: &Actor) -> AppResult<Vec<Re
         .all(conn)
         .await?;
     history.extend(group_training(conn, actor.org_id, None).await?.iter().map(as_attestation));
+    // How a colleague's skill was shown is part of their personnel record: the note stays with
+    // those who may read that record; everyone sees which skills are covered.
+    let readable = crate::personnel::readable_staff(state, actor).await?;
+    for r in history.iter_mut().filter(|r| r.staff_id.is_some_and(|id| !readable.contains(&id))) {
+        r.note = None;
+    }
     history.sort_by_key(|r| std::cmp::Reverse(r.attested_at));
     let mut entries: BTreeMap<Who, ReadinessEntry> = BTreeMap::new();
     let mut add = |who: Who, display: String| {

@@ -140,7 +140,7 @@ pub async fn open(
     }
     if action == "personnel.view" {
         let entry = actor_entry(actor, "personnel.view").record("staff", staff_id);
-        db::audit::append_soon(&state.db, entry, state.clock.now()).await?;
+        db::audit::append_now(&state.db, entry, state.clock.now()).await?;
     }
     Ok(StaffRecord { staff, programs, reach, access })
 }
@@ -170,6 +170,15 @@ pub async fn team(state: &AppState, actor: &Actor, action: &'static str) -> AppR
             reach != StaffReach::Other
         })
         .collect())
+}
+
+/// Whose personnel records the actor may read: their own, and the team they see.
+pub async fn readable_staff(state: &AppState, actor: &Actor) -> AppResult<HashSet<Uuid>> {
+    let mut ids = HashSet::from([actor.staff_id]);
+    if access::may_view_team(actor) {
+        ids.extend(team(state, actor, "personnel.team").await?.into_iter().map(|s| s.id));
+    }
+    Ok(ids)
 }
 
 // ---------- the facts the rules need ----------

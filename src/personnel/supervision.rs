@@ -548,11 +548,14 @@ pub async fn log(state: &AppState, actor: &Actor, staff_id: Uuid) -> AppResult<S
     let choices = if may_log.is_empty() { Vec::new() } else { choices(state, actor, staff_id).await? };
     let peer = is_peer_specialist(conn, actor.org_id, staff_id).await?;
     let intervals = settings(conn, actor.org_id).await?.intervals;
-    let shown: usize = sessions.iter().map(|s| s.people.len()).sum();
+    // Which participants were named to the reader, so showing a person can be traced to them.
+    let mut shown: Vec<Uuid> = sessions.iter().flat_map(|s| s.people.iter().map(|p| p.id)).collect();
+    shown.sort();
+    shown.dedup();
     let entry = actor_entry(actor, "personnel.supervision.view")
         .record("staff", staff_id)
         .detail(json!({ "sessions": sessions.len(), "people_named": shown }));
-    db::audit::append_soon(&state.db, entry, state.clock.now()).await?;
+    db::audit::append_now(&state.db, entry, state.clock.now()).await?;
     Ok(SupervisionLog {
         record: opened.record,
         sessions,

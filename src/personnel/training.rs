@@ -196,12 +196,16 @@ pub async fn course(state: &AppState, actor: &Actor, id: Uuid) -> AppResult<trai
 
 /// How many training records name the course (a course in use is archived, not deleted).
 pub async fn course_uses(state: &AppState, actor: &Actor, id: Uuid) -> AppResult<u64> {
+    Ok(uses_of(state.db.conn(), actor.org_id, id).await?)
+}
+
+async fn uses_of(conn: &impl ConnectionTrait, org_id: Uuid, course_id: Uuid) -> Result<u64, sea_orm::DbErr> {
     use sea_orm::PaginatorTrait;
-    Ok(training_record::Entity::find()
-        .filter(training_record::Column::OrgId.eq(actor.org_id))
-        .filter(training_record::Column::CourseId.eq(id))
-        .count(state.db.conn())
-        .await?)
+    training_record::Entity::find()
+        .filter(training_record::Column::OrgId.eq(org_id))
+        .filter(training_record::Column::CourseId.eq(course_id))
+        .count(conn)
+        .await
 }
 
 fn course_detail(c: &training_course::Model) -> serde_json::Value {
@@ -315,11 +319,12 @@ pub async fn delete_course(state: &AppState, actor: &Actor, id: Uuid, version: i
     if current.version != version {
         return Err(AppError::Conflict);
     }
-    if course_uses(state, actor, id).await? > 0 {
-        return Err(FieldErrors::single("course", "course-error-in-use").into());
-    }
     let now = state.clock.now();
     let txn = state.db.begin_write().await?;
+    // Checked inside the write, so a record saved meanwhile cannot be left naming a deleted course.
+    if uses_of(&*txn, actor.org_id, id).await? > 0 {
+        return Err(FieldErrors::single("course", "course-error-in-use").into());
+    }
     let result = training_course::Entity::delete_many()
         .filter(training_course::Column::OrgId.eq(actor.org_id))
         .filter(training_course::Column::Id.eq(id))
@@ -410,6 +415,11 @@ impl TrainingInput {
         let completed_on = match e.optional_date("completed_on", self.completed_on.as_deref()) {
             Some(d) if d > today => {
                 e.add("completed_on", "error-training-date-future");
+                None
+            }
+            // Also keeps dates within what both databases store.
+            Some(d) if d.year() < super::profile::FIRST_DEGREE_YEAR => {
+                e.add("completed_on", "error-training-date-too-old");
                 None
             }
             Some(d) => Some(d),
@@ -882,7 +892,7 @@ pub async fn certificate(state: &AppState, actor: &Actor, staff_id: Uuid, id: Uu
     let entry = actor_entry(actor, "personnel.training.certificate")
         .record("staff", staff_id)
         .detail(json!({ "record_id": id, "file_id": file_id }));
-    db::audit::append_soon(&state.db, entry, state.clock.now()).await?;
+    db::audit::append_now(&state.db, entry, state.clock.now()).await?;
     Ok(file)
 }
 

@@ -235,6 +235,11 @@ async fn a_completion_closes_a_gap_and_records_round_trip() {
     let course = json!({ "title": "Suicide risk: signs and first steps", "topics": ["cse-2-03-suicide-signs"],
                          "phase": "in-service", "hours": 3, "provider": "County crisis team" });
     let course = admin.api(Method::POST, "/api/v1/team/courses", &token, Some(course)).await.json();
+    // Far in the past (a typo, or a year no database stores) is refused as plainly as the future.
+    let ancient = json!({ "course_id": course["id"], "completed_on": "-5000-01-01" });
+    let refused = admin.api(Method::POST, &path, &token, Some(ancient)).await;
+    refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_code(&refused.json(), "completed_on").as_deref(), Some("error-training-date-too-old"));
     let future = json!({ "course_id": course["id"], "completed_on": "2026-11-19" });
     let refused = admin.api(Method::POST, &path, &token, Some(future)).await;
     refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
@@ -682,6 +687,17 @@ async fn group_readiness_comes_from_training_records() {
     let readiness = director.api(Method::GET, "/api/v1/groups/readiness", &token, None).await.json();
     let bo_entry = readiness.as_array().unwrap().iter().find(|e| e["name"] == "Bo Matrixtest").unwrap().clone();
     assert_eq!(bo_entry["history"].as_array().unwrap().len(), 2, "{bo_entry}");
+    // Bo's supervisor reads how the skill was shown.
+    sup.get("/groups/readiness").await.assert_contains("Observed leading a group");
+    // A colleague outside Bo's personnel record sees which skills are covered, not how they were shown.
+    let (mut peer, peer_token) = api_user(&app, "facilitator@demo.example").await;
+    let seen = peer.api(Method::GET, "/api/v1/groups/readiness", &peer_token, None).await;
+    seen.assert_status(StatusCode::OK);
+    let seen = seen.json();
+    let bo_seen = seen.as_array().unwrap().iter().find(|e| e["name"] == "Bo Matrixtest").unwrap().clone();
+    assert_eq!(bo_seen["history"].as_array().unwrap().len(), 2, "{bo_seen}");
+    assert!(bo_seen["history"].as_array().unwrap().iter().all(|h| h["note"].is_null()), "{bo_seen}");
+    peer.get("/groups/readiness").await.assert_status(StatusCode::OK).assert_lacks("Observed leading a group");
     let actions: Vec<String> = app.audit_actions().await.into_iter().map(|(a, _)| a).collect();
     assert!(actions.iter().any(|a| a == "group.readiness.attest"));
     assert!(actions.iter().any(|a| a == "personnel.training.attest"));
