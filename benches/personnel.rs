@@ -24,7 +24,7 @@ use mainstay::web::shell::ShellUser;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use std::hint::black_box;
 use std::time::{Duration as StdDuration, Instant};
 use time::{Date, Duration, OffsetDateTime};
@@ -329,7 +329,7 @@ fn bench_matrix(c: &mut Criterion) {
         let t = Instant::now();
         let facts = mainstay::personnel::facts(conn, s.actor.org_id, &team).await.expect("facts");
         let facts_ms = ms(t);
-        // What each table read inside `facts` costs, read whole as it does for a large team.
+        // What each table costs read whole, beside what `facts` reads (only the columns it uses).
         let mut reads = Vec::new();
         macro_rules! read {
             ($name:literal, $entity:ty, $col:expr) => {{
@@ -346,66 +346,6 @@ fn bench_matrix(c: &mut Criterion) {
         read!("supervision", supervision_session::Entity, supervision_session::Column::OrgId);
         read!("memberships", staff_program::Entity, staff_program::Column::OrgId);
         println!("whole rows: {}", reads.join(", "));
-        // The same reads narrowed to the columns the rules use (what `facts` could select).
-        let mut narrow = Vec::new();
-        let t = Instant::now();
-        let rows: Vec<(Uuid, String, Date, String, String)> = training_record::Entity::find()
-            .select_only()
-            .columns([
-                training_record::Column::StaffId,
-                training_record::Column::Topics,
-                training_record::Column::CompletedOn,
-                training_record::Column::Phase,
-                training_record::Column::Kind,
-            ])
-            .filter(training_record::Column::OrgId.eq(s.actor.org_id))
-            .into_tuple()
-            .all(conn)
-            .await
-            .expect("training");
-        narrow.push(format!("training {} rows {:.1} ms", rows.len(), ms(t)));
-        let t = Instant::now();
-        let rows: Vec<(Uuid, String, Option<Date>)> = supervision_session::Entity::find()
-            .select_only()
-            .column(supervision_session::Column::StaffId)
-            .column(supervision_session::Column::Kind)
-            .column_as(supervision_session::Column::HeldOn.max(), "held_on")
-            .filter(supervision_session::Column::OrgId.eq(s.actor.org_id))
-            .group_by(supervision_session::Column::StaffId)
-            .group_by(supervision_session::Column::Kind)
-            .into_tuple()
-            .all(conn)
-            .await
-            .expect("supervision");
-        narrow.push(format!("latest supervision per kind {} rows {:.1} ms", rows.len(), ms(t)));
-        let t = Instant::now();
-        let rows: Vec<(Uuid, Option<Uuid>, bool, String)> = staff::Entity::find()
-            .select_only()
-            .columns([staff::Column::Id, staff::Column::SupervisorId, staff::Column::Active, staff::Column::Roles])
-            .filter(staff::Column::OrgId.eq(s.actor.org_id))
-            .into_tuple()
-            .all(conn)
-            .await
-            .expect("staff");
-        narrow.push(format!("staff {} rows {:.1} ms", rows.len(), ms(t)));
-        let t = Instant::now();
-        let rows: Vec<(Uuid, String, Date)> = supervision_session::Entity::find()
-            .select_only()
-            .columns([
-                supervision_session::Column::StaffId,
-                supervision_session::Column::Kind,
-                supervision_session::Column::HeldOn,
-            ])
-            .filter(supervision_session::Column::OrgId.eq(s.actor.org_id))
-            .into_tuple()
-            .all(conn)
-            .await
-            .expect("supervision");
-        narrow.push(format!("supervision {} rows {:.1} ms", rows.len(), ms(t)));
-        let t = Instant::now();
-        let joined = training::training_facts(conn, s.actor.org_id).await.expect("training facts");
-        narrow.push(format!("training joined per person {} rows {:.1} ms", joined.len(), ms(t)));
-        println!("narrow: {}", narrow.join(", "));
         let t = Instant::now();
         let matrix = training::matrix(&s.state, &s.actor, MatrixFilter::default()).await.expect("matrix");
         let matrix_ms = ms(t);

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 use uuid::Uuid;
 
-const BOUNDARY: &str = "----curriculum-test-boundary";
+const BOUNDARY: &str = crate::helpers::MULTIPART_BOUNDARY;
 
 fn value_of(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
@@ -46,25 +46,7 @@ async fn create(client: &mut Client, title: &str) -> String {
 }
 
 fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
-        );
-    }
-    if let Some((filename, content_type, data)) = file {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n\
-                 Content-Type: {content_type}\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(data);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    body
+    crate::helpers::multipart_body(fields, "file", file)
 }
 
 /// Uploads through the page's form (text files only: the test client sends text bodies).

@@ -303,3 +303,31 @@ pub fn first_program(form_html: &str) -> String {
     let value_at = form_html[start..].find("value=\"").expect("option") + start + 7;
     form_html[value_at..value_at + 36].to_string()
 }
+
+/// The boundary `multipart_body` separates parts with.
+pub const MULTIPART_BOUNDARY: &str = "----mainstay-test-boundary";
+
+/// A multipart form body: the text fields, then, when given, a file `(filename, content type, bytes)`
+/// in the part named `file_part`.
+pub fn multipart_body(fields: &[(&str, &str)], file_part: &str, file: Option<(&str, &str, &[u8])>) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{MULTIPART_BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    if let Some((filename, content_type, data)) = file {
+        body.extend_from_slice(
+            format!(
+                "--{MULTIPART_BOUNDARY}\r\nContent-Disposition: form-data; name=\"{file_part}\"; \
+                 filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(data);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{MULTIPART_BOUNDARY}--\r\n").as_bytes());
+    body
+}

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 use uuid::Uuid;
 
-const BOUNDARY: &str = "----team-test-boundary";
+const BOUNDARY: &str = crate::helpers::MULTIPART_BOUNDARY;
 const PDF: &str = "%PDF-1.4\n% synthetic certificate for tests\n";
 
 /// An uploaded file: (name, declared type, content).
@@ -63,25 +63,7 @@ async fn events(app: &TestApp, action: &str) -> Vec<(String, Option<Uuid>, Strin
 }
 
 fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
-        );
-    }
-    if let Some((filename, content_type, data)) = file {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n\
-                 Content-Type: {content_type}\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(data);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    body
+    crate::helpers::multipart_body(fields, "file", file)
 }
 
 /// Sends a certification form (multipart, text content only) with the CSRF token of `form_html`.

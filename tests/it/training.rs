@@ -293,26 +293,8 @@ async fn a_completion_closes_a_gap_and_records_round_trip() {
 
 /// A multipart body with text fields and one file part.
 fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> (String, Vec<u8>) {
-    let boundary = "----mainstaytrainingboundary";
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
-        );
-    }
-    if let Some((filename, content_type, data)) = file {
-        body.extend(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"certificate\"; filename=\"{filename}\"\r\n\
-                 Content-Type: {content_type}\r\n\r\n"
-            )
-            .bytes(),
-        );
-        body.extend_from_slice(data);
-        body.extend(b"\r\n");
-    }
-    body.extend(format!("--{boundary}--\r\n").bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
+    let content_type = format!("multipart/form-data; boundary={}", crate::helpers::MULTIPART_BOUNDARY);
+    (content_type, crate::helpers::multipart_body(fields, "certificate", file))
 }
 
 fn csrf_of(page: &str) -> String {
