@@ -62,6 +62,21 @@ pub enum Action {
     LogCrisisEvent,
     /// See figures across people (time to first service).
     ViewIntakeReports,
+    /// Log feedback or a complaint on someone's behalf (anyone on staff may).
+    RecordFeedback,
+    /// Read, assign, respond to and close feedback and complaints; see their trends.
+    ManageFeedback,
+    /// Publish a "you said, we did" change on the public board.
+    PublishFeedbackChanges,
+    /// Read program rules, advisory meetings, surveys, welcoming-environment reviews and the
+    /// peer-support aims spread (no person-level data).
+    ViewParticipation,
+    /// Record program-rule versions, advisory meetings and their decisions, participant surveys.
+    ManageParticipation,
+    /// Record a site's welcoming-environment review with its photos.
+    ReviewWelcome,
+    /// See every portal account in the organisation and suspend any of them.
+    ManagePortalAccounts,
 }
 
 /// One enrolment of a person: the program and the assigned worker.
@@ -126,6 +141,12 @@ fn role_allows(role: Role, action: Action, reach: Reach) -> bool {
         ConfigureIntake | EditCrisisProcedure => matches!(role, Role::Administrator | Role::ProgramDirector),
         LogCrisisEvent => true,
         ViewIntakeReports => matches!(role, Role::ProgramDirector | Role::Supervisor | Role::QualityLead),
+        RecordFeedback | ViewParticipation => true,
+        ManageFeedback | ManageParticipation | ReviewWelcome => {
+            matches!(role, Role::ProgramDirector | Role::Supervisor | Role::QualityLead | Role::Administrator)
+        }
+        PublishFeedbackChanges => matches!(role, Role::ProgramDirector | Role::QualityLead | Role::Administrator),
+        ManagePortalAccounts => matches!(role, Role::ProgramDirector | Role::Administrator),
     }
 }
 
@@ -332,6 +353,28 @@ mod tests {
         }
         assert!(allows(&actor(Role::QualityLead), Action::ViewIntakeReports, Reach::Outside));
         assert!(!allows(&actor(Role::Coach), Action::ViewIntakeReports, Reach::Outside));
+    }
+
+    #[test]
+    fn participant_voice_roles() {
+        for role in Role::ALL {
+            let a = actor(*role);
+            let leads =
+                matches!(role, Role::ProgramDirector | Role::Supervisor | Role::QualityLead | Role::Administrator);
+            assert!(allows(&a, Action::RecordFeedback, Reach::Outside), "anyone logs feedback");
+            assert!(allows(&a, Action::ViewParticipation, Reach::Outside));
+            assert_eq!(allows(&a, Action::ManageFeedback, Reach::Outside), leads, "{role:?}");
+            assert_eq!(allows(&a, Action::ManageParticipation, Reach::Outside), leads, "{role:?}");
+            assert_eq!(allows(&a, Action::ReviewWelcome, Reach::Outside), leads, "{role:?}");
+            assert_eq!(
+                allows(&a, Action::PublishFeedbackChanges, Reach::Outside),
+                matches!(role, Role::ProgramDirector | Role::QualityLead | Role::Administrator)
+            );
+            assert_eq!(
+                allows(&a, Action::ManagePortalAccounts, Reach::Outside),
+                matches!(role, Role::ProgramDirector | Role::Administrator)
+            );
+        }
     }
 
     #[test]

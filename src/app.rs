@@ -31,6 +31,8 @@ pub struct AppState {
     pub signin_throttle: Arc<crate::auth::SigninThrottle>,
     /// Self-referrals accepted per address (the public form is open to anyone).
     pub referral_throttle: Arc<crate::auth::SigninThrottle>,
+    /// Feedback accepted per address on the public form and kiosk.
+    pub feedback_throttle: Arc<crate::auth::SigninThrottle>,
     pub access_cache: Arc<crate::auth::AccessCache>,
     pub intake_context: Arc<crate::intake::ContextCache>,
 }
@@ -58,6 +60,8 @@ impl AppState {
             // 30 failed sign-ins per address per 15 minutes: generous for a shared office.
             signin_throttle: Arc::new(crate::auth::SigninThrottle::new(30, time::Duration::minutes(15))),
             referral_throttle: Arc::new(crate::auth::SigninThrottle::new(5, time::Duration::hours(1))),
+            // A kiosk in a busy drop-in centre shares one address, so more than self-referrals.
+            feedback_throttle: Arc::new(crate::auth::SigninThrottle::new(20, time::Duration::hours(1))),
             access_cache: Default::default(),
             intake_context: Default::default(),
         }
@@ -138,6 +142,10 @@ async fn limit_body(req: Request, next: Next) -> Response {
         crate::web::directory_import::UPLOAD_BODY_LIMIT
     } else if crate::web::team::is_upload(req.method(), req.uri().path()) {
         crate::web::team::UPLOAD_BODY_LIMIT
+    } else if crate::web::feedback::is_upload(req.method(), req.uri().path()) {
+        crate::web::feedback::UPLOAD_BODY_LIMIT
+    } else if crate::web::community::is_upload(req.method(), req.uri().path()) {
+        crate::web::community::UPLOAD_BODY_LIMIT
     } else {
         2 * 1024 * 1024
     };

@@ -60,6 +60,7 @@ impl MailArgs {
         config.smtp =
             SmtpSettings::parse(self.smtp_url.as_deref(), self.smtp_from.as_deref()).map_err(anyhow::Error::msg)?;
         config.public_url = self.public_url.clone().filter(|u| !u.trim().is_empty());
+        config.sms = crate::config::SmsSettings::from_env().map_err(anyhow::Error::msg)?;
         Ok(())
     }
 }
@@ -461,6 +462,15 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
         for (role, email) in demo::DEMO_SIGN_INS {
             println!("  {:<22} {email}", tr.t(&role.message_id()));
         }
+        println!("\nParticipant portal sign-ins at http://{listen}/my/sign-in (same password):");
+        for email in crate::portal::DEMO_USERS {
+            println!("  {email}");
+        }
+        println!(
+            "  ({} also asks for a sign-in code: authenticator key {})",
+            crate::portal::DEMO_USERS[1],
+            crate::portal::DEMO_TOTP_SECRET
+        );
         println!("\nOnly synthetic people are in the demo. Press Ctrl-C to stop.");
     }
     app::serve(state).await

@@ -21,6 +21,8 @@ pub struct Config {
     pub smtp: Option<SmtpSettings>,
     /// The address staff open Mainstay at ("https://mainstay.example.org"), for links in e-mail.
     pub public_url: Option<String>,
+    /// Where portal invitations go out by text message; none: staff pass the link on themselves.
+    pub sms: Option<SmsSettings>,
 }
 
 impl Config {
@@ -45,6 +47,7 @@ impl Config {
             session_idle_minutes: 240,
             smtp: None,
             public_url: None,
+            sms: None,
         }
     }
 
@@ -212,6 +215,68 @@ impl SmtpSettings {
     }
 }
 
+/// The HTTP gateway portal invitations are texted through: `POST {url}` with the JSON body
+/// `{"to": "+15550104321", "body": "…"}` and, when a token is set, `Authorization: Bearer {token}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SmsSettings {
+    pub url: url::Url,
+    pub token: Option<Secret>,
+}
+
+/// The environment variables the SMS gateway is read from.
+pub const SMS_URL_VAR: &str = "MAINSTAY_SMS_WEBHOOK_URL";
+pub const SMS_TOKEN_VAR: &str = "MAINSTAY_SMS_WEBHOOK_TOKEN";
+
+impl SmsSettings {
+    /// Reads the gateway's address (https://, or http:// to this machine only) and its bearer token.
+    pub fn parse(url: Option<&str>, token: Option<&str>) -> Result<Option<SmsSettings>, String> {
+        let url = url.map(str::trim).filter(|u| !u.is_empty());
+        let token = token.map(str::trim).filter(|t| !t.is_empty());
+        let Some(raw) = url else {
+            return match token {
+                Some(_) => Err(format!("{SMS_TOKEN_VAR} is set but {SMS_URL_VAR} is not: give the gateway's address")),
+                None => Ok(None),
+            };
+        };
+        let parsed = url::Url::parse(raw).map_err(|e| format!("{SMS_URL_VAR} is not a URL ({e})"))?;
+        let Some(host) = parsed.host_str().filter(|h| !h.is_empty()) else {
+            return Err(format!("{SMS_URL_VAR} names no server"));
+        };
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(format!(
+                "{SMS_URL_VAR} must not carry a user name or password; put the token in {SMS_TOKEN_VAR}"
+            ));
+        }
+        match parsed.scheme() {
+            "https" => {}
+            "http" if is_loopback(host) => {}
+            "http" => {
+                return Err(format!(
+                    "{SMS_URL_VAR} must use https:// (plain http:// only to a gateway on this machine): invitation \
+                     links would cross the network unencrypted"
+                ));
+            }
+            other => return Err(format!("{SMS_URL_VAR} must start with https://, not {other}://")),
+        }
+        Ok(Some(SmsSettings { url: parsed, token: token.map(|t| Secret(t.to_string())) }))
+    }
+
+    /// From `MAINSTAY_SMS_WEBHOOK_URL` and `MAINSTAY_SMS_WEBHOOK_TOKEN`.
+    pub fn from_env() -> Result<Option<SmsSettings>, String> {
+        let url = std::env::var(SMS_URL_VAR).ok();
+        let token = std::env::var(SMS_TOKEN_VAR).ok();
+        SmsSettings::parse(url.as_deref(), token.as_deref())
+    }
+
+    /// The gateway as it can be shown in logs: scheme, host, port and path, no query or token.
+    pub fn describe(&self) -> String {
+        let host = self.url.host_str().unwrap_or_default();
+        let port = self.url.port().map(|p| format!(":{p}")).unwrap_or_default();
+        format!("{}://{host}{port}{}", self.url.scheme(), self.url.path())
+    }
+}
+
 const EXAMPLES: &str = "e.g. smtp://user:password@mail.example.org:587 (STARTTLS), smtps://user:password@mail.example.org (TLS) \
      or smtp://localhost:2525?tls=none (a local relay)";
 
@@ -274,6 +339,25 @@ mod tests {
         assert!(bad_from.contains("not an e-mail address"), "{bad_from}");
         assert!(check_public_url("ftp://example.org").is_err());
         assert!(check_public_url("https://mainstay.example.org/").is_ok());
+    }
+
+    #[test]
+    fn sms_gateways_are_https_or_local_and_the_token_never_shows() {
+        let s = SmsSettings::parse(Some("https://sms.example.org/send?x=1"), Some("tok-hunter2")).unwrap().unwrap();
+        assert_eq!(s.describe(), "https://sms.example.org/send");
+        assert!(!format!("{s:?}").contains("hunter2"));
+        assert!(SmsSettings::parse(Some("http://127.0.0.1:9000/sms"), None).unwrap().is_some());
+        for (url, expected) in [
+            ("http://sms.example.org/send", "https://"),
+            ("ftp://sms.example.org/", "https://"),
+            ("https://user:pw@sms.example.org/", "token"),
+            ("not a url", "not a URL"),
+        ] {
+            let message = SmsSettings::parse(Some(url), None).unwrap_err();
+            assert!(message.contains(expected), "{url}: {message}");
+        }
+        assert!(SmsSettings::parse(None, Some("tok")).unwrap_err().contains(SMS_URL_VAR));
+        assert_eq!(SmsSettings::parse(None, None), Ok(None));
     }
 
     #[test]

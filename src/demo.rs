@@ -35,8 +35,12 @@ use std::collections::{HashMap, HashSet};
 use time::{Date, Duration, OffsetDateTime};
 use uuid::Uuid;
 
+mod community;
 mod directory;
+mod feedback;
+mod participation;
 mod personnel;
+mod portal;
 
 pub use directory::{DIRECTORY_TOP_UP_VAR, directory_size, top_up_directory};
 
@@ -391,6 +395,11 @@ pub async fn generate(db: &Db, people: usize, seed: u64, now: OffsetDateTime) ->
     let mut personnel_rng = ChaCha8Rng::seed_from_u64(seed);
     personnel_rng.set_stream(5);
     personnel::Demo { rng: personnel_rng, org_id, team: &team, now }.insert(&txn).await?;
+    // Participant voice (feedback, rules, meetings, opportunities, welcoming reviews, portal) a seventh.
+    let mut voice_rng = ChaCha8Rng::seed_from_u64(seed);
+    voice_rng.set_stream(6);
+    let voice = VoiceDemo { org_id, programs: &programs, sites: &sites, team: &team, members: &members, now };
+    voice.insert(&txn, &mut voice_rng).await?;
     let entry =
         crate::audit::Entry::new(org_id, "demo.generate").detail(serde_json::json!({ "people": people, "seed": seed }));
     db::audit::append(&txn, entry, now).await?;
@@ -403,6 +412,27 @@ pub async fn generate(db: &Db, people: usize, seed: u64, now: OffsetDateTime) ->
     }
     db.after_bulk_load().await?;
     Ok(DemoSummary { org_id, people, staff: team.workers.len() + 4 + facilitators, created: true })
+}
+
+/// What the participant-voice demo records draw on: the organisation's programs, sites, staff and people.
+struct VoiceDemo<'a> {
+    org_id: Uuid,
+    programs: &'a [Uuid],
+    sites: &'a [Uuid],
+    team: &'a Team,
+    members: &'a [Member],
+    now: OffsetDateTime,
+}
+
+impl VoiceDemo<'_> {
+    /// Each part keeps to a few hundred rows whatever the size of the demo, so `--people 50000` stays quick.
+    async fn insert(&self, txn: &db::WriteTxn, rng: &mut ChaCha8Rng) -> anyhow::Result<()> {
+        feedback::insert(txn, rng, self).await?;
+        participation::insert(txn, rng, self).await?;
+        community::insert(txn, rng, self).await?;
+        portal::insert(txn, rng, self).await?;
+        Ok(())
+    }
 }
 
 /// For load tests (`scripts/load.sh`): `mainstay demo` on a database that already holds the demo,

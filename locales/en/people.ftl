@@ -119,3 +119,4 @@ household-relationship = Relationship
 household-relationship-hint = For example partner, daughter, grandparent, roommate.
 household-takes-part = Takes part in services
 household-takes-part-hint = Tick if this person joins family sessions or plans.
+person-log-feedback = Log feedback

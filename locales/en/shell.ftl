@@ -71,3 +71,12 @@ role-coach = Coach or peer specialist
 role-group-facilitator = Group facilitator
 role-referral-specialist = Referral specialist
 role-quality-lead = Quality lead
+home-feedback-owned = { $count ->
+    [one] piece of feedback for you to handle
+   *[other] pieces of feedback for you to handle
+}
+home-feedback-overdue = { $count } past the response date
+home-suggestions-pending = { $count ->
+    [one] plan suggestion from a person you support, waiting for your answer
+   *[other] plan suggestions from people you support, waiting for your answer
+}

@@ -34,3 +34,5 @@ nav-groups = Grupos
 nav-directory = Directorio de recursos
 nav-referrals = Derivaciones
 nav-team = Equipo
+
+nav-voice = Voz de participantes

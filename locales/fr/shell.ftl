@@ -90,3 +90,5 @@ nav-groups = Groupes
 nav-directory = Répertoire des ressources
 nav-referrals = Orientations
 nav-team = Équipe
+
+nav-voice = Voix des participants

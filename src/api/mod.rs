@@ -1,15 +1,19 @@
 //! The JSON API under /api/v1: bearer tokens, the error envelope, OpenAPI from the handlers.
 
 pub mod coaching;
+pub mod community;
 pub mod consents;
 pub mod curricula;
 pub mod directory;
 pub mod directory_import;
+pub mod feedback;
 pub mod group_evidence;
 pub mod group_sessions;
 pub mod groups;
 pub mod intake;
+pub mod participation;
 pub mod people;
+pub mod portal;
 pub mod referrals;
 pub mod reminders;
 pub mod setup;
@@ -73,7 +77,18 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "workload", description = "Caseload and workload per worker weighted by need (CSE 2.08), \
         thresholds, dated workload reviews, and the organisation's personnel settings."),
         (name = "reminders", description = "Reminders for expiring certifications, overdue training, supervision \
-        gaps and workload reviews.")),
+        gaps and workload reviews."),
+        (name = "feedback", description = "Feedback and complaints from the people served (CSE 7.02): intake from \
+        the public form, the portal or staff, owners, due dates, responses and outcomes, trends by category and \
+        program, and the \"you said, we did\" changes published without personal data."),
+        (name = "participation", description = "How participants shape the program (CSE 7.02): versioned program \
+        rules with how participants drafted and enforce them, advisory and community meetings with decisions and \
+        follow-through, and participant surveys with results."),
+        (name = "community", description = "Peer community (CSE 7.01, 7.03; CA-CSE 7.01): opportunities offered and \
+        taken per person, the peer-support aims contacts, groups and activities serve, and each site's \
+        welcoming-environment reviews with photos."),
+        (name = "portal", description = "Participant portal administration: invitations, portal accounts and the \
+        plan suggestions people make through the portal, for their coach to accept or decline.")),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     components(schemas(crate::web::errors::ErrorEnvelope, crate::web::errors::ErrorItem))
@@ -113,7 +128,11 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(training::routes())
                 .merge(staff_supervision::routes())
                 .merge(workload::routes())
-                .merge(reminders::routes()),
+                .merge(reminders::routes())
+                .merge(feedback::routes())
+                .merge(participation::routes())
+                .merge(community::routes())
+                .merge(portal::routes()),
         )
         .split_for_parts()
 }

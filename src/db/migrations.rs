@@ -7,11 +7,15 @@ use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
 mod coaching;
+mod community;
 mod consents;
 mod directory;
+mod feedback;
 mod groups;
 mod intake;
+mod participation;
 mod personnel;
+mod portal;
 mod referrals;
 
 pub struct Migrator;
@@ -28,6 +32,10 @@ impl MigratorTrait for Migrator {
             Box::new(consents::Consents),
             Box::new(referrals::Referrals),
             Box::new(personnel::Personnel),
+            Box::new(feedback::Feedback),
+            Box::new(participation::Participation),
+            Box::new(community::Community),
+            Box::new(portal::Portal),
         ]
     }
 }

@@ -5,13 +5,17 @@ pub mod clock;
 #[macro_use]
 pub mod codes;
 pub mod coaching;
+pub mod community;
 pub mod consent;
 pub mod directory;
+pub mod feedback;
 pub mod groups;
 pub mod guardrails;
 pub mod intake;
+pub mod participation;
 pub mod person;
 pub mod personnel;
+pub mod portal;
 pub mod referral;
 pub mod risk;
 pub mod schedule;

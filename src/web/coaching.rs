@@ -533,6 +533,8 @@ pub struct ContactPage {
     pub zone: String,
     pub names: std::collections::HashMap<Uuid, String>,
     pub goals: Vec<PlanGoal>,
+    /// The aims of peer support this contact served (`community/_aims.html`).
+    pub aims_panel: crate::web::community::AimsPanel,
 }
 
 impl ContactPage {
@@ -580,8 +582,17 @@ pub async fn contact_page(ctx: Ctx, Path(id): Path<Uuid>) -> AppResult<ContactPa
     let plan = crate::db::coaching::open_plan(ctx.state.db.conn(), ctx.actor.org_id, opened.person.id).await?;
     let goals =
         plan.and_then(|p| serde_json::from_str::<PlanContent>(&p.content).ok()).map(|c| c.goals).unwrap_or_default();
+    let aims_panel = crate::web::community::aims_panel(
+        &ctx,
+        crate::domain::community::AimSubject::Contact,
+        id,
+        can_edit,
+        &format!("/contacts/{id}#aims"),
+    )
+    .await?;
     Ok(ContactPage {
         shell: ctx.shell().await?,
+        aims_panel,
         is_author: view.contact.worker_id == ctx.actor.staff_id,
         person: opened.person,
         view,
@@ -911,6 +922,8 @@ pub struct PlanPage {
     pub errors: FormErrors,
     pub household: Vec<household_member::Model>,
     pub today: time::Date,
+    /// Suggestions the person made through the portal, with where each goal is in the edit form.
+    pub portal_suggestions: Vec<(crate::db::entities::plan_suggestion::Model, String)>,
 }
 
 impl PlanPage {
@@ -974,6 +987,14 @@ async fn plan_page_for(ctx: &Ctx, id: Uuid, version: Option<i32>, errors: &Field
         None => view.content,
     };
     let household = crate::db::people::household(ctx.state.db.conn(), ctx.actor.org_id, view.opened.person.id).await?;
+    let portal_suggestions = crate::portal::suggestions::for_plan(&ctx.state, &ctx.actor, &view.plan)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let anchor = crate::portal::suggestions::edit_anchor(&content, &s);
+            (s, anchor)
+        })
+        .collect();
     Ok(PlanPage {
         shell: ctx.shell().await?,
         person: view.opened.person,
@@ -985,6 +1006,7 @@ async fn plan_page_for(ctx: &Ctx, id: Uuid, version: Option<i32>, errors: &Field
         errors: FormErrors::new(&ctx.tr, errors),
         household,
         today: ctx.today(),
+        portal_suggestions,
     })
 }
 

@@ -66,6 +66,10 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
     if path.starts_with("/api/") {
         return json_error(status, &info, &tr);
     }
+    if super::portal::is_portal_path(&path) && !headers.contains_key("hx-request") {
+        let q = query.as_deref();
+        return super::portal::error_response(&state, session, &jar, &headers, &path, q, status, info.message_id).await;
+    }
     match status {
         StatusCode::UNAUTHORIZED => {
             let next_path = match &query {

@@ -518,6 +518,8 @@ pub struct GroupPage {
     pub webcal_url: String,
     pub public_link: String,
     pub errors: FormErrors,
+    /// The aims of peer support this group serves (`community/_aims.html`).
+    pub aims_panel: crate::web::community::AimsPanel,
 }
 
 impl GroupPage {
@@ -592,7 +594,16 @@ async fn group_page_for(ctx: &Ctx, headers: &HeaderMap, id: Uuid, errors: &Field
     let path = format!("/calendar/{}/groups/{}.ics", ctx.org.id, view.group().feed_token);
     let base = base_url(&ctx.state, headers);
     let host = base.split_once("://").map(|(_, h)| h.to_string()).unwrap_or_default();
+    let aims_panel = crate::web::community::aims_panel(
+        ctx,
+        crate::domain::community::AimSubject::Group,
+        id,
+        crate::web::community::may_tag_group(&view.loaded),
+        &format!("/groups/{id}#aims"),
+    )
+    .await?;
     Ok(GroupPage {
+        aims_panel,
         group: view.group().clone(),
         schedules: view.schedules.iter().map(|s| (s.clone(), describe_schedule(&tr, s))).collect(),
         upcoming: view.upcoming.iter().map(|s| slot_view(&tr, &zone, s)).collect(),

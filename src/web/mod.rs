@@ -3,12 +3,14 @@
 pub mod account;
 pub mod admin;
 pub mod coaching;
+pub mod community;
 pub mod consents;
 pub mod crisis;
 pub mod curricula;
 pub mod directory;
 pub mod directory_import;
 pub mod errors;
+pub mod feedback;
 pub mod group_evidence;
 pub mod group_sessions;
 pub mod groups;
@@ -16,7 +18,9 @@ pub mod hsds;
 pub mod info_contacts;
 pub mod intake;
 pub mod multipart;
+pub mod participation;
 pub mod people;
+pub mod portal;
 pub mod public;
 pub mod referrals;
 pub mod reminders;
@@ -82,6 +86,10 @@ pub fn router() -> Router<AppState> {
         .merge(staff_supervision::routes())
         .merge(workload::routes())
         .merge(reminders::routes())
+        .merge(feedback::routes())
+        .merge(participation::routes())
+        .merge(community::routes())
+        .merge(portal::routes())
 }
 
 const SEEN_KEY: &str = "seen_at";

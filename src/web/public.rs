@@ -31,9 +31,9 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Robots post at once; people take longer than this to write a request.
-const MIN_FILL_SECONDS: i64 = 3;
+pub const MIN_FILL_SECONDS: i64 = 3;
 /// A form left open longer than this is sent again after a reload.
-const MAX_FILL_SECONDS: i64 = 4 * 60 * 60;
+pub const MAX_FILL_SECONDS: i64 = 4 * 60 * 60;
 
 /// Signs form timestamps; a restart invalidates open forms, which then ask to be sent again.
 fn signing_key() -> &'static str {
@@ -41,17 +41,31 @@ fn signing_key() -> &'static str {
     KEY.get_or_init(|| crate::auth::random_token(32))
 }
 
-fn sign(org_id: Uuid, issued: i64) -> String {
-    let digest = Sha256::digest(format!("{}:{org_id}:{issued}", signing_key()).as_bytes());
+/// A token for one of the public forms (`purpose`: "self-referral", "feedback"…) of an
+/// organisation, carrying the time it was issued, signed so it cannot be made up or moved to
+/// another form or organisation.
+pub fn sign_form(purpose: &str, org_id: Uuid, issued: i64) -> String {
+    let digest = Sha256::digest(format!("{}:{purpose}:{org_id}:{issued}", signing_key()).as_bytes());
     format!("{issued}.{}", hex::encode(&digest[..16]))
 }
 
-/// Whether the token was issued by us for this organisation, long enough ago and not too long.
-pub fn token_fresh(token: &str, org_id: Uuid, now: i64) -> bool {
+/// Whether the token was issued by us for this form and organisation, long enough ago (people
+/// take a few seconds to fill a form; robots do not) and not too long ago.
+pub fn form_token_fresh(purpose: &str, token: &str, org_id: Uuid, now: i64) -> bool {
     let Some((issued, _)) = token.split_once('.') else { return false };
     let Ok(issued) = issued.parse::<i64>() else { return false };
     let age = now - issued;
-    crate::auth::tokens_match(&sign(org_id, issued), token) && (MIN_FILL_SECONDS..=MAX_FILL_SECONDS).contains(&age)
+    crate::auth::tokens_match(&sign_form(purpose, org_id, issued), token)
+        && (MIN_FILL_SECONDS..=MAX_FILL_SECONDS).contains(&age)
+}
+
+fn sign(org_id: Uuid, issued: i64) -> String {
+    sign_form("self-referral", org_id, issued)
+}
+
+/// Whether a self-referral form's token is ours and of the right age.
+pub fn token_fresh(token: &str, org_id: Uuid, now: i64) -> bool {
+    form_token_fresh("self-referral", token, org_id, now)
 }
 
 #[derive(Template, WebTemplate)]
@@ -71,7 +85,8 @@ pub struct ThanksPage {
     pub org: organisation::Model,
 }
 
-async fn public_shell(
+/// The shell of a public page: the organisation's name and emergency number, no one signed in.
+pub async fn public_shell(
     state: &AppState,
     session: &Session,
     jar: &CookieJar,
@@ -85,7 +100,7 @@ async fn public_shell(
     Ok(shell)
 }
 
-async fn organisation(state: &AppState, org_id: Uuid) -> AppResult<organisation::Model> {
+pub async fn organisation(state: &AppState, org_id: Uuid) -> AppResult<organisation::Model> {
     db::org::get(state.db.conn(), org_id).await?.ok_or(AppError::NotFound)
 }
 
@@ -214,5 +229,14 @@ mod tests {
         assert!(!token_fresh(&token, Uuid::from_u128(8), 1_010), "another organisation's form");
         assert!(!token_fresh("1000.deadbeef", org, 1_010), "forged");
         assert!(!token_fresh("garbage", org, 1_010));
+    }
+
+    #[test]
+    fn a_token_belongs_to_one_form() {
+        let org = Uuid::from_u128(7);
+        let feedback = sign_form("feedback", org, 1_000);
+        assert!(form_token_fresh("feedback", &feedback, org, 1_010));
+        assert!(!form_token_fresh("self-referral", &feedback, org, 1_010), "not a self-referral token");
+        assert!(!token_fresh(&feedback, org, 1_010));
     }
 }

@@ -192,6 +192,10 @@ pub struct HomePage {
     pub is_quality_lead: bool,
     /// Open personnel reminders: the reader's own, and their team's (supervisors and directors).
     pub reminders: (u64, Option<u64>),
+    /// Feedback the reader owns: open, and how many of those are past their response date.
+    pub feedback_owned: (u64, u64),
+    /// Plan suggestions people on the reader's caseload sent through the portal, not yet answered.
+    pub suggestions_pending: u64,
 }
 
 /// The home page's work queue, loaded after the page so the page itself stays quick.
@@ -286,6 +290,19 @@ pub async fn home(ctx: Ctx) -> AppResult<HomePage> {
         setup,
         is_quality_lead: ctx.actor.has(Role::QualityLead),
         reminders: crate::personnel::reminders::open_counts(&ctx.state, &ctx.actor).await?,
+        feedback_owned: crate::voice::feedback::open_count_for_owner(
+            db.conn(),
+            org_id,
+            ctx.actor.staff_id,
+            ctx.today(),
+        )
+        .await?,
+        suggestions_pending: crate::portal::accounts::pending_suggestions_for_worker(
+            db.conn(),
+            org_id,
+            ctx.actor.staff_id,
+        )
+        .await?,
     })
 }
 
