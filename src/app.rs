@@ -119,12 +119,13 @@ pub fn router(state: AppState) -> Router {
     .with_state(state)
 }
 
-/// The request path as logged: the secrets in calendar-feed and check-out links are left out.
+/// The request path as logged: the secrets in calendar-feed, check-out and portal invitation links are left out.
 fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
     let segments: Vec<&str> = path.split('/').collect();
     let secret_at = match segments.as_slice() {
         ["", "calendar", _, "groups", _] => 4,
         ["", "checkout", _, _, ..] => 3,
+        ["", "my", "invitation", _, ..] => 3,
         _ => return std::borrow::Cow::Borrowed(path),
     };
     let mut redacted = segments;
@@ -300,5 +301,6 @@ mod tests {
         assert_eq!(loggable_path("/checkout/o1/tok/thanks"), "/checkout/o1/(secret)/thanks");
         assert_eq!(loggable_path("/calendar/o1/open-groups.ics"), "/calendar/o1/open-groups.ics");
         assert_eq!(loggable_path("/people/42"), "/people/42");
+        assert_eq!(loggable_path("/my/invitation/tok"), "/my/invitation/(secret)");
     }
 }

@@ -482,7 +482,9 @@ pub async fn record(state: &AppState, me: &Me, org_name: &str, tz: &str, format:
         .collect();
     let mut plans = Vec::new();
     for plan in crate::db::coaching::plans(conn, me.org_id, me.person_id).await? {
-        let (content, agreed) = shown_content(conn, &plan).await?;
+        let (mut content, agreed) = shown_content(conn, &plan).await?;
+        // Ids of other household members' records are ours, not the person's.
+        content.household_member_ids.clear();
         plans.push(PlanRecord {
             id: plan.id,
             number: agreed.as_ref().map(|v| v.number).unwrap_or(plan.number),

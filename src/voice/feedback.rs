@@ -1102,10 +1102,17 @@ pub struct OwnFeedback {
     pub response_method: Option<ResponseMethod>,
 }
 
+/// The person's own feedback: what they sent through the portal or told staff themselves. Items
+/// linked to them but given by someone else (a family member, say) are that person's words and stay
+/// with staff.
 pub async fn for_person(conn: &impl ConnectionTrait, org_id: Uuid, person_id: Uuid) -> Result<Vec<OwnFeedback>, DbErr> {
+    let own = sea_orm::Condition::any()
+        .add(feedback_item::Column::Channel.eq(FeedbackChannel::Portal.code()))
+        .add(feedback_item::Column::SubmittedBy.eq(crate::domain::feedback::FeedbackFrom::PersonServed.code()));
     let items = feedback_item::Entity::find()
         .filter(feedback_item::Column::OrgId.eq(org_id))
         .filter(feedback_item::Column::PersonId.eq(person_id))
+        .filter(own)
         .order_by_desc(feedback_item::Column::ReceivedAt)
         .all(conn)
         .await?;

@@ -177,7 +177,7 @@ impl FromRequestParts<AppState> for Ctx {
 
 /// Sessions end after a period of inactivity; re-saving at most every five minutes keeps the
 /// idle timer moving without a database write on every request.
-async fn refresh_idle_timer(session: &Session, state: &AppState) -> AppResult<()> {
+pub(crate) async fn refresh_idle_timer(session: &Session, state: &AppState) -> AppResult<()> {
     let now = state.clock.now().unix_timestamp();
     let seen: Option<i64> = session.get(SEEN_KEY).await.map_err(session_err)?;
     if seen.is_none_or(|s| now - s > 300) {

@@ -128,6 +128,7 @@ impl FromRequestParts<AppState> for PortalCtx {
         let person =
             crate::db::people::get(conn, account.org_id, account.person_id).await?.ok_or(AppError::Unauthenticated)?;
         let org = crate::db::org::get(conn, account.org_id).await?.ok_or(AppError::Unauthenticated)?;
+        crate::web::refresh_idle_timer(&session, state).await?;
         let jar = CookieJar::from_headers(&parts.headers);
         let tr = Tr::new(portal_language(&jar, Some(&account), Some(&org)));
         let ip = client_ip(parts, state.config.behind_tls);

@@ -165,6 +165,11 @@ async fn complete_sign_in(
     let now = state.clock.now();
     session.cycle_id().await.map_err(session_err)?;
     session.remove::<Uuid>(PENDING_KEY).await.map_err(session_err)?;
+    // A participant left signed in to the portal on this browser is signed out of it.
+    for key in [super::portal::PORTAL_KEY, super::portal::PORTAL_EPOCH_KEY, super::portal::PORTAL_PENDING_KEY] {
+        session.remove_value(key).await.map_err(session_err)?;
+    }
+    session.remove_value(super::portal::PORTAL_TOTP_SETUP_KEY).await.map_err(session_err)?;
     session.insert(STAFF_KEY, account.id).await.map_err(session_err)?;
     session.insert(ORG_KEY, account.org_id).await.map_err(session_err)?;
     session.remove::<String>(super::CSRF_KEY).await.map_err(session_err)?;

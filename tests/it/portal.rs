@@ -1002,3 +1002,27 @@ async fn feedback_owner(app: &TestApp) -> (String, usize) {
 async fn org_of(app: &TestApp, staff_id: Uuid) -> Uuid {
     staff::Entity::find_by_id(staff_id).one(app.db.conn()).await.unwrap().unwrap().org_id
 }
+
+#[tokio::test]
+async fn the_portal_lists_only_feedback_the_person_gave_themselves() {
+    use mainstay::db::entities::feedback_item;
+    let app = TestApp::spawn().await;
+    let alex = account(&app, ALEX).await;
+    let input = mainstay::domain::feedback::FeedbackInput {
+        kind: "suggestion".into(),
+        body: "Could the Tuesday group start a little later?".into(),
+        ..Default::default()
+    };
+    let id =
+        mainstay::voice::feedback::submit_from_portal(&app.state, alex.org_id, alex.person_id, &input).await.unwrap();
+    let own = mainstay::voice::feedback::for_person(app.db.conn(), alex.org_id, alex.person_id).await.unwrap();
+    assert!(own.iter().any(|f| f.id == id));
+    // The same item as a family member's words, logged by staff: it stays with staff.
+    let row = feedback_item::Entity::find_by_id(id).one(app.db.conn()).await.unwrap().unwrap();
+    let mut row: feedback_item::ActiveModel = row.into();
+    row.channel = Set("staff".into());
+    row.submitted_by = Set(Some("family".into()));
+    row.update(app.db.conn()).await.unwrap();
+    let own = mainstay::voice::feedback::for_person(app.db.conn(), alex.org_id, alex.person_id).await.unwrap();
+    assert!(!own.iter().any(|f| f.id == id));
+}
