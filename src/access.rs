@@ -77,6 +77,18 @@ pub enum Action {
     ReviewWelcome,
     /// See every portal account in the organisation and suspend any of them.
     ManagePortalAccounts,
+    /// Read instruments and logic models (no person-level data).
+    ViewOutcomeDesign,
+    /// Define the organisation's own instruments and indicators, and retire them.
+    ManageInstruments,
+    /// Set which measures each program takes and when (intake, every N days, discharge).
+    ConfigureMeasureSchedules,
+    /// Write a program's logic model: needs, inputs, activities, outcomes with targets, impact.
+    EditLogicModels,
+    /// See outcome dashboards and disaggregations (aggregates with small cells suppressed).
+    ViewOutcomes,
+    /// Download de-identified person-level outcomes and the funder report (audited as exports).
+    ExportOutcomes,
 }
 
 /// One enrolment of a person: the program and the assigned worker.
@@ -147,6 +159,15 @@ fn role_allows(role: Role, action: Action, reach: Reach) -> bool {
         }
         PublishFeedbackChanges => matches!(role, Role::ProgramDirector | Role::QualityLead | Role::Administrator),
         ManagePortalAccounts => matches!(role, Role::ProgramDirector | Role::Administrator),
+        ViewOutcomeDesign => true,
+        ManageInstruments | EditLogicModels => {
+            matches!(role, Role::ProgramDirector | Role::QualityLead | Role::Administrator)
+        }
+        ConfigureMeasureSchedules => matches!(role, Role::ProgramDirector | Role::Administrator),
+        ViewOutcomes => {
+            matches!(role, Role::ProgramDirector | Role::Supervisor | Role::QualityLead | Role::Administrator)
+        }
+        ExportOutcomes => matches!(role, Role::ProgramDirector | Role::QualityLead),
     }
 }
 
@@ -373,6 +394,31 @@ mod tests {
             assert_eq!(
                 allows(&a, Action::ManagePortalAccounts, Reach::Outside),
                 matches!(role, Role::ProgramDirector | Role::Administrator)
+            );
+        }
+    }
+
+    #[test]
+    fn outcome_roles() {
+        for role in Role::ALL {
+            let a = actor(*role);
+            let design = matches!(role, Role::ProgramDirector | Role::QualityLead | Role::Administrator);
+            assert!(allows(&a, Action::ViewOutcomeDesign, Reach::Outside), "anyone reads logic models");
+            assert_eq!(allows(&a, Action::ManageInstruments, Reach::Outside), design, "{role:?}");
+            assert_eq!(allows(&a, Action::EditLogicModels, Reach::Outside), design, "{role:?}");
+            assert_eq!(
+                allows(&a, Action::ConfigureMeasureSchedules, Reach::Outside),
+                matches!(role, Role::ProgramDirector | Role::Administrator)
+            );
+            assert_eq!(
+                allows(&a, Action::ViewOutcomes, Reach::Outside),
+                design || *role == Role::Supervisor,
+                "{role:?}"
+            );
+            assert_eq!(
+                allows(&a, Action::ExportOutcomes, Reach::Outside),
+                matches!(role, Role::ProgramDirector | Role::QualityLead),
+                "{role:?}"
             );
         }
     }

@@ -35,6 +35,7 @@ pub struct AppState {
     pub feedback_throttle: Arc<crate::auth::SigninThrottle>,
     pub access_cache: Arc<crate::auth::AccessCache>,
     pub intake_context: Arc<crate::intake::ContextCache>,
+    pub outcome_cache: Arc<crate::outcomes::cache::OutcomeCache>,
 }
 
 /// The process-wide metrics recorder (installed once, shared by every app in tests).
@@ -64,6 +65,7 @@ impl AppState {
             feedback_throttle: Arc::new(crate::auth::SigninThrottle::new(20, time::Duration::hours(1))),
             access_cache: Default::default(),
             intake_context: Default::default(),
+            outcome_cache: Default::default(),
         }
     }
 }

@@ -1062,6 +1062,8 @@ pub struct Worklist {
     pub open_lapses: Vec<CaseloadItem>,
     pub drafts: Vec<(coaching_contact::Model, String)>,
     pub caseload_size: usize,
+    /// Outcome measures due on the coach's own caseload, most overdue first (`outcomes::measures`).
+    pub measures_due: Vec<crate::outcomes::measures::DueLine>,
 }
 
 pub fn sort_into(items: Vec<CaseloadItem>) -> Worklist {
@@ -1116,6 +1118,7 @@ pub async fn worklist(state: &AppState, actor: &Actor, tz: &str) -> AppResult<Wo
     let items = rows.into_iter().map(|r| item(r, tz, today)).collect();
     let mut w = sort_into(items);
     w.drafts = own_drafts(state, actor).await?;
+    w.measures_due = crate::outcomes::measures::caseload_due(state, actor).await?;
     let entry = actor_entry(actor, "caseload.worklist").detail(json!({ "people": w.caseload_size }));
     db::audit::append_soon(&state.db, entry, state.clock.now()).await?;
     Ok(w)

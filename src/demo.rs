@@ -38,6 +38,9 @@ use uuid::Uuid;
 mod community;
 mod directory;
 mod feedback;
+mod instruments;
+mod logic_models;
+mod measures;
 mod participation;
 mod personnel;
 mod portal;
@@ -400,6 +403,9 @@ pub async fn generate(db: &Db, people: usize, seed: u64, now: OffsetDateTime) ->
     voice_rng.set_stream(6);
     let voice = VoiceDemo { org_id, programs: &programs, sites: &sites, team: &team, members: &members, now };
     voice.insert(&txn, &mut voice_rng).await?;
+    // Outcomes (instruments, measurements, logic models) draw from streams 7, 8 and 9.
+    let outcomes = OutcomesDemo { org_id, programs: &programs, sites: &sites, team: &team, members: &members, now };
+    outcomes.insert(&txn, seed).await?;
     let entry =
         crate::audit::Entry::new(org_id, "demo.generate").detail(serde_json::json!({ "people": people, "seed": seed }));
     db::audit::append(&txn, entry, now).await?;
@@ -431,6 +437,32 @@ impl VoiceDemo<'_> {
         participation::insert(txn, rng, self).await?;
         community::insert(txn, rng, self).await?;
         portal::insert(txn, rng, self).await?;
+        Ok(())
+    }
+}
+
+/// What the outcome demo records draw on: the organisation's programs, sites, staff and people.
+struct OutcomesDemo<'a> {
+    org_id: Uuid,
+    programs: &'a [Uuid],
+    sites: &'a [Uuid],
+    team: &'a Team,
+    members: &'a [Member],
+    now: OffsetDateTime,
+}
+
+impl OutcomesDemo<'_> {
+    /// Instruments first (measurements use the organisation's own), then measurements, then logic
+    /// models (whose targets name instruments). Each part has its own random stream.
+    async fn insert(&self, txn: &db::WriteTxn, seed: u64) -> anyhow::Result<()> {
+        let stream = |n| {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            rng.set_stream(n);
+            rng
+        };
+        instruments::insert(txn, &mut stream(7), self).await?;
+        measures::insert(txn, &mut stream(8), self).await?;
+        logic_models::insert(txn, &mut stream(9), self).await?;
         Ok(())
     }
 }
@@ -998,6 +1030,14 @@ fn synthetic_person(
                 .into()
         }),
         ethnicity_self_described: None,
+        // From the pronouns already drawn, so the people of a seed stay the same.
+        gender: match pronouns {
+            "she/her" => Some("woman".into()),
+            "he/him" => Some("man".into()),
+            "they/them" => Some("non-binary".into()),
+            _ => None,
+        },
+        gender_self_described: None,
         emergency_relationship: emergency
             .as_ref()
             .map(|_| RELATIONSHIPS.choose(rng).copied().unwrap_or("friend").into()),

@@ -594,6 +594,7 @@ pub async fn accept(
     db::audit::append(&txn, actor_entry(actor, "request.accept").record("request", id).detail(detail.clone()), now)
         .await?;
     db::audit::append(&txn, actor_entry(actor, "person.enrol").record("person", person_id).detail(detail), now).await?;
+    crate::outcomes::stamp::bump(&*txn, actor.org_id, now).await?;
     txn.commit().await?;
     Ok(Accepted { request: saved, worker_id, assignment_gaps })
 }
@@ -879,6 +880,7 @@ pub async fn discharge(
     let now = state.clock.now();
     let txn = state.db.begin_write().await?;
     db::intake::discharge(&txn, actor.org_id, enrolment_id, ended_on, reason.code(), note).await?;
+    crate::outcomes::stamp::bump(&*txn, actor.org_id, now).await?;
     db::people::touch(&txn, actor.org_id, person_id, now).await?;
     let audit = actor_entry(actor, "person.discharge")
         .record("person", person_id)

@@ -20,6 +20,7 @@ pub mod error;
 pub mod groups;
 pub mod i18n;
 pub mod intake;
+pub mod outcomes;
 pub mod personnel;
 pub mod portal;
 pub mod records;

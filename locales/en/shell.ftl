@@ -6,6 +6,7 @@ nav-home = Home
 nav-people = People
 nav-admin = Administration
 nav-account = My account
+nav-outcomes = Outcomes
 sign-out = Sign out
 footer-crisis = Suicide and crisis line:
 footer-emergency = Emergency:

@@ -36,3 +36,4 @@ nav-referrals = Derivaciones
 nav-team = Equipo
 
 nav-voice = Voz de participantes
+nav-outcomes = Resultados

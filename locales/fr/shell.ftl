@@ -92,3 +92,4 @@ nav-referrals = Orientations
 nav-team = Équipe
 
 nav-voice = Voix des participants
+nav-outcomes = Résultats

@@ -10,7 +10,12 @@ pub mod feedback;
 pub mod group_evidence;
 pub mod group_sessions;
 pub mod groups;
+pub mod instruments;
 pub mod intake;
+pub mod logic_models;
+pub mod measures;
+pub mod outcome_exports;
+pub mod outcomes;
 pub mod participation;
 pub mod people;
 pub mod portal;
@@ -88,7 +93,17 @@ use utoipa_swagger_ui::SwaggerUi;
         taken per person, the peer-support aims contacts, groups and activities serve, and each site's \
         welcoming-environment reviews with photos."),
         (name = "portal", description = "Participant portal administration: invitations, portal accounts and the \
-        plan suggestions people make through the portal, for their coach to accept or decline.")),
+        plan suggestions people make through the portal, for their coach to accept or decline."),
+        (name = "instruments", description = "Outcome instruments and indicators as versioned data (CSE 1.02; PRSC \
+        expected outcomes): the built-in BARC-10, WHO-5, Columbia screener and outcome indicators, and the \
+        organisation's own, with items, answer scales, score formulas and interpretation."),
+        (name = "measures", description = "Measurements of a person on an instrument or indicator (staff, paper or \
+        portal), with scores, and the per-program schedules (intake, every N days, discharge) that make them due."),
+        (name = "logic-models", description = "Per-program logic models (CSE 1.01, 1.02): needs with their \
+        evidence, inputs, activities, outputs computed live from records, outcomes linked to measures with \
+        targets, long-term impact, and the validity checks of the rating guide."),
+        (name = "outcomes", description = "Outcome dashboards: paired first-to-latest change, share reaching \
+        targets, distributions, disaggregation with small-cell suppression, and the de-identified exports.")),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     components(schemas(crate::web::errors::ErrorEnvelope, crate::web::errors::ErrorItem))
@@ -132,7 +147,12 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(feedback::routes())
                 .merge(participation::routes())
                 .merge(community::routes())
-                .merge(portal::routes()),
+                .merge(portal::routes())
+                .merge(instruments::routes())
+                .merge(measures::routes())
+                .merge(logic_models::routes())
+                .merge(outcomes::routes())
+                .merge(outcome_exports::routes()),
         )
         .split_for_parts()
 }

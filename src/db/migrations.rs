@@ -12,7 +12,12 @@ mod consents;
 mod directory;
 mod feedback;
 mod groups;
+mod instruments;
 mod intake;
+mod logic_models;
+mod measures;
+mod outcome_reports;
+mod outcomes;
 mod participation;
 mod personnel;
 mod portal;
@@ -36,6 +41,11 @@ impl MigratorTrait for Migrator {
             Box::new(participation::Participation),
             Box::new(community::Community),
             Box::new(portal::Portal),
+            Box::new(outcomes::Outcomes),
+            Box::new(instruments::Instruments),
+            Box::new(measures::Measures),
+            Box::new(logic_models::LogicModels),
+            Box::new(outcome_reports::OutcomeReports),
         ]
     }
 }

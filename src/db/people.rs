@@ -269,6 +269,8 @@ pub async fn enrol(
     })
     .exec_without_returning(&**txn)
     .await?;
+    // A new enrolment moves the person into a program's outcome figures.
+    crate::outcomes::stamp::bump(&**txn, org_id, now).await?;
     Ok(())
 }
 
@@ -297,6 +299,8 @@ fn active_model(p: &ValidPerson) -> person::ActiveModel {
         race_self_described: Set(p.race_self_described.clone()),
         ethnicity: Set(p.ethnicity.map(|e| e.code().to_string())),
         ethnicity_self_described: Set(p.ethnicity_self_described.clone()),
+        gender: Set(p.gender.map(|g| g.code().to_string())),
+        gender_self_described: Set(p.gender_self_described.clone()),
         emergency_name: Set(p.emergency_name.clone()),
         emergency_relationship: Set(p.emergency_relationship.clone()),
         emergency_phone: Set(p.emergency_phone.clone()),
@@ -328,6 +332,8 @@ pub async fn update(
     }
     let saved = get(&**txn, org_id, id).await?.ok_or(WriteError::NotFound)?;
     reindex(txn, &saved).await?;
+    // Demographics split the outcome figures, so cached dashboards must see the change.
+    crate::outcomes::stamp::bump(&**txn, org_id, now).await?;
     Ok(saved)
 }
 

@@ -155,6 +155,19 @@ text_code!(
 );
 
 text_code!(
+    /// Gender as the person describes it (with a self-described text beside it); used to look for
+    /// disparities in outcomes, never required.
+    Gender {
+        Woman => "woman",
+        Man => "man",
+        NonBinary => "non-binary",
+        TwoSpirit => "two-spirit",
+        Another => "another",
+        DeclinedToAnswer => "declined",
+    }
+);
+
+text_code!(
     /// Ethnicity (US: Hispanic or Latino; Canada: Indigenous identity).
     Ethnicity {
         HispanicLatino => "hispanic-latino",

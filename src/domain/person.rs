@@ -1,6 +1,6 @@
 //! A person served (participant): what staff may enter, and the rules for accepting it.
 
-use super::codes::{ContactMethod, Country, Ethnicity, parse_code_list};
+use super::codes::{ContactMethod, Country, Ethnicity, Gender, parse_code_list};
 use super::validation::{FieldErrors, phone_digits};
 use serde::{Deserialize, Deserializer, Serialize};
 use time::Date;
@@ -42,6 +42,9 @@ pub struct PersonInput {
     pub race_self_described: Option<String>,
     pub ethnicity: Option<String>,
     pub ethnicity_self_described: Option<String>,
+    /// woman, man, non-binary, two-spirit, another or declined; empty when not asked.
+    pub gender: Option<String>,
+    pub gender_self_described: Option<String>,
     pub emergency_name: Option<String>,
     pub emergency_relationship: Option<String>,
     pub emergency_phone: Option<String>,
@@ -72,6 +75,8 @@ pub struct ValidPerson {
     pub race_self_described: Option<String>,
     pub ethnicity: Option<Ethnicity>,
     pub ethnicity_self_described: Option<String>,
+    pub gender: Option<Gender>,
+    pub gender_self_described: Option<String>,
     pub emergency_name: Option<String>,
     pub emergency_relationship: Option<String>,
     pub emergency_phone: Option<String>,
@@ -139,6 +144,8 @@ impl PersonInput {
                 self.ethnicity_self_described.as_deref(),
                 TEXT_MAX,
             ),
+            gender: e.optional_code("gender", self.gender.as_deref(), Gender::parse),
+            gender_self_described: e.optional("gender_self_described", self.gender_self_described.as_deref(), TEXT_MAX),
             emergency_name: e.optional("emergency_name", self.emergency_name.as_deref(), NAME_MAX),
             emergency_relationship: e.optional(
                 "emergency_relationship",

@@ -1326,6 +1326,7 @@ async fn caseload_page(ctx: &Ctx, worker_id: Uuid) -> AppResult<CaseloadPage> {
     let mut worklist = coaching::sort_into(c.items.clone());
     if own {
         worklist.drafts = coaching::own_drafts(&ctx.state, &ctx.actor).await?;
+        worklist.measures_due = crate::outcomes::measures::caseload_due(&ctx.state, &ctx.actor).await?;
     }
     let whose = if own { crate::referrals::Whose::Mine } else { crate::referrals::Whose::Worker(worker_id) };
     let referral_follow_ups = crate::referrals::follow_ups(&ctx.state, &ctx.actor, whose).await?;

@@ -16,8 +16,13 @@ pub mod group_sessions;
 pub mod groups;
 pub mod hsds;
 pub mod info_contacts;
+pub mod instruments;
 pub mod intake;
+pub mod logic_models;
+pub mod measures;
 pub mod multipart;
+pub mod outcome_exports;
+pub mod outcomes;
 pub mod participation;
 pub mod people;
 pub mod portal;
@@ -90,6 +95,11 @@ pub fn router() -> Router<AppState> {
         .merge(participation::routes())
         .merge(community::routes())
         .merge(portal::routes())
+        .merge(instruments::routes())
+        .merge(measures::routes())
+        .merge(logic_models::routes())
+        .merge(outcomes::routes())
+        .merge(outcome_exports::routes())
 }
 
 const SEEN_KEY: &str = "seen_at";

@@ -141,6 +141,13 @@ impl PersonForm {
             .collect()
     }
 
+    pub fn gender_options(&self) -> Vec<(&'static str, String, bool)> {
+        crate::domain::codes::Gender::ALL
+            .iter()
+            .map(|g| (g.code(), self.shell.t(&g.message_id()), self.form.gender.as_deref() == Some(g.code())))
+            .collect()
+    }
+
     pub fn contact_options(&self) -> Vec<(&'static str, String, bool)> {
         ContactMethod::ALL
             .iter()
@@ -192,6 +199,8 @@ fn input_from(p: &person::Model) -> PersonInput {
         race_self_described: text(&p.race_self_described),
         ethnicity: text(&p.ethnicity),
         ethnicity_self_described: text(&p.ethnicity_self_described),
+        gender: text(&p.gender),
+        gender_self_described: text(&p.gender_self_described),
         emergency_name: text(&p.emergency_name),
         emergency_relationship: text(&p.emergency_relationship),
         emergency_phone: text(&p.emergency_phone),
@@ -370,6 +379,9 @@ pub struct PersonPage {
     pub member_errors: FormErrors,
     pub race_text: String,
     pub ethnicity_text: String,
+    pub gender_text: String,
+    /// Server-drawn SVG of the person's BARC-10 and WHO-5 over time, when measured.
+    pub outcome_charts: Vec<String>,
     pub age: Option<i32>,
     pub tz: String,
     /// Assigned workers whose peer certification has lapsed.
@@ -457,6 +469,22 @@ async fn person_page(
         .and_then(crate::domain::codes::Ethnicity::parse)
         .map(|e| ctx.tr.t(&e.message_id()))
         .unwrap_or_default();
+    let gender_text = opened
+        .person
+        .gender
+        .as_deref()
+        .and_then(crate::domain::codes::Gender::parse)
+        .map(|g| ctx.tr.t(&g.message_id()))
+        .unwrap_or_default();
+    // The two recovery measures' trajectories, drawn on the server (the full set is on /outcomes).
+    let mut outcome_charts = Vec::new();
+    for key in crate::outcomes::analytics::DISTRIBUTION_KEYS {
+        if let Some(svg) =
+            crate::outcomes::analytics::person_chart(db.conn(), org_id, opened.person.id, key, &ctx.tr).await?
+        {
+            outcome_charts.push(svg);
+        }
+    }
     let can_edit = access::allows(&ctx.actor, Action::EditPerson, opened.reach);
     let can_reassign = access::allows(&ctx.actor, Action::ReassignPerson, opened.reach);
     let household = db::people::household(db.conn(), org_id, opened.person.id).await?;
@@ -474,6 +502,8 @@ async fn person_page(
         member_errors: FormErrors::new(&ctx.tr, member_errors),
         race_text,
         ethnicity_text,
+        gender_text,
+        outcome_charts,
         tz: ctx.org.time_zone.clone(),
         lapsed_workers,
     })

@@ -7,6 +7,7 @@
 //! (a suggestion, a group, a plan) is looked up with the organisation and that person.
 
 mod auth;
+mod measures;
 mod pages;
 mod records;
 mod staff;
@@ -75,6 +76,7 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}/portal/reactivate", post(staff::reactivate))
         .route("/plan-suggestions", get(staff::pending_page))
         .route("/plan-suggestions/{id}/decision", post(staff::decide))
+        .merge(measures::routes())
 }
 
 /// Whether a path belongs to the portal (its own error pages and sign-in).

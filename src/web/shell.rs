@@ -196,6 +196,8 @@ pub struct HomePage {
     pub feedback_owned: (u64, u64),
     /// Plan suggestions people on the reader's caseload sent through the portal, not yet answered.
     pub suggestions_pending: u64,
+    /// Outcome measures due on the reader's caseload now, and how many of those are overdue.
+    pub measures_due: (u64, u64),
 }
 
 /// The home page's work queue, loaded after the page so the page itself stays quick.
@@ -303,6 +305,7 @@ pub async fn home(ctx: Ctx) -> AppResult<HomePage> {
             ctx.actor.staff_id,
         )
         .await?,
+        measures_due: crate::outcomes::measures::due_counts(&ctx.state, &ctx.actor, ctx.today()).await?,
     })
 }
 

@@ -75,6 +75,8 @@ fn person_row(org_id: Uuid, number: i64, family: &str, now: OffsetDateTime) -> p
         race_self_described: None,
         ethnicity: None,
         ethnicity_self_described: None,
+        gender: None,
+        gender_self_described: None,
         emergency_name: None,
         emergency_relationship: None,
         emergency_phone: None,

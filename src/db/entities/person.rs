@@ -30,6 +30,8 @@ pub struct Model {
     pub race_self_described: Option<String>,
     pub ethnicity: Option<String>,
     pub ethnicity_self_described: Option<String>,
+    pub gender: Option<String>,
+    pub gender_self_described: Option<String>,
     pub emergency_name: Option<String>,
     pub emergency_relationship: Option<String>,
     pub emergency_phone: Option<String>,

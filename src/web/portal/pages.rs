@@ -58,6 +58,8 @@ pub struct HomePage {
     pub shell: PortalShell,
     pub home: Home,
     pub zone: String,
+    /// Outcome measures ready for the person to answer (`/my/measures`).
+    pub measures_due: usize,
 }
 
 impl HomePage {
@@ -74,7 +76,8 @@ impl HomePage {
 
 pub async fn home(ctx: PortalCtx) -> AppResult<HomePage> {
     let home = me::home(&ctx.state, &ctx.me, &ctx.org.time_zone).await?;
-    Ok(HomePage { shell: ctx.shell().await?, home, zone: ctx.org.time_zone.clone() })
+    let measures_due = crate::outcomes::measures::my_due_count(&ctx.state, &ctx.me).await?;
+    Ok(HomePage { shell: ctx.shell().await?, home, zone: ctx.org.time_zone.clone(), measures_due })
 }
 
 // ---------- plan ----------
