@@ -113,8 +113,12 @@ describe('referrals on a phone', () => {
         ...new Set(
           await page
             .locator('main a[href^="/people/"]')
+            // The caseload itself, not the worklist boxes above it (measures due lists people too).
             .evaluateAll((as) =>
-              as.map((a) => a.getAttribute('href').match(/^\/people\/[0-9a-f-]{36}/)?.[0]).filter((h) => h),
+              as
+                .filter((a) => !a.closest('#measures-due'))
+                .map((a) => a.getAttribute('href').match(/^\/people\/[0-9a-f-]{36}/)?.[0])
+                .filter((h) => h),
             ),
         ),
       ];
