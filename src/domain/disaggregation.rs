@@ -53,14 +53,7 @@ text_code!(
 
 /// Whole years between `born` and `on` (None when born after `on`).
 pub fn age_on(born: Date, on: Date) -> Option<i32> {
-    if born > on {
-        return None;
-    }
-    let mut years = on.year() - born.year();
-    if (on.month() as u8, on.day()) < (born.month() as u8, born.day()) {
-        years -= 1;
-    }
-    Some(years)
+    (born <= on).then(|| crate::domain::person::age_on(born, on))
 }
 
 /// The age band on `on` of someone born `born` (unknown without a date of birth).
