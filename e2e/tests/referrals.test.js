@@ -123,14 +123,22 @@ describe('referrals on a phone', () => {
         ),
       ];
       assert.ok(people.length > 0, 'the coach has people on their caseload');
+      // Prefer one with no consent on file yet, so every resource found needs one (the demo's
+      // consents follow the real date, so whoever comes first may already have them all).
       let personPath = null;
+      let fallback = null;
       for (const href of people) {
         await page.goto(href);
-        if ((await summaryValue(page, 'Preferred language')) === 'Spanish') {
+        if ((await summaryValue(page, 'Preferred language')) !== 'Spanish') continue;
+        fallback ??= href;
+        await page.goto(`${href}/consents`);
+        if ((await page.locator('main').textContent()).includes('No consent has been recorded yet.')) {
           personPath = href;
           break;
         }
       }
+      personPath ??= fallback;
+      if (personPath) await page.goto(personPath);
       assert.ok(personPath, `a Spanish speaker among the coach's ${people.length} people`);
       const personId = personPath.match(PERSON_PATH)[1];
       const personName = (await page.locator('main h1').first().textContent()).trim();
