@@ -117,6 +117,7 @@ async fn top_up(db: &Db, org_id: Uuid, total: u64, now: OffsetDateTime) {
     if !batch.is_empty() {
         outcome_measurement::Entity::insert_many(batch).exec(&*txn).await.expect("insert");
     }
+    mainstay::outcomes::summary::rebuild(&*txn, org_id).await.expect("summaries");
     mainstay::outcomes::stamp::bump(&*txn, org_id, now).await.expect("bump");
     txn.commit().await.expect("commit");
 }

@@ -414,6 +414,7 @@ pub async fn agree_plan(
         },
     )
     .await?;
+    crate::outcomes::summary::refresh_goals(&*txn, actor.org_id, plan.person_id).await?;
     record_save(&txn, &updated, actor.staff_id, now).await?;
     let status = status_or_new(&*txn, actor.org_id, plan.person_id, now).await?;
     let mut status = db::coaching::with_plan(status, &updated);

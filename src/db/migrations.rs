@@ -17,6 +17,7 @@ mod intake;
 mod logic_models;
 mod measures;
 mod outcome_reports;
+mod outcome_speed;
 mod outcomes;
 mod participation;
 mod personnel;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(measures::Measures),
             Box::new(logic_models::LogicModels),
             Box::new(outcome_reports::OutcomeReports),
+            Box::new(outcome_speed::OutcomeSpeed),
         ]
     }
 }

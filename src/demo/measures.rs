@@ -18,6 +18,7 @@ use crate::db::entities::{outcome_measurement, portal_account};
 use crate::domain::instruments::{AnswerScale, AnswerValue, Answers, InstrumentDef};
 use crate::domain::outcomes::{MeasureSource, MeasureStatus, Occasion};
 use crate::outcomes::instruments::builtin;
+use crate::outcomes::summary;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
@@ -163,6 +164,8 @@ pub(super) async fn insert(txn: &db::WriteTxn, rng: &mut ChaCha8Rng, demo: &Outc
         }
     }
     write(txn, rows).await?;
+    summary::add_measured_from_table(&**txn, demo.org_id).await?;
+    summary::add_goals(&**txn, demo.org_id).await?;
     Ok(())
 }
 

@@ -4,15 +4,16 @@
 //! suppressed. Everything here returns plain structs (no HTML) so the pages, the API and the funder
 //! report render the same figures.
 //!
-//! Scores are read in one ordered pass per query (never one query per person): measurements come in
-//! person order from the `(org_id, instrument_key, person_id, taken_on, score)` index and are folded
-//! into first/latest/count as they stream.
+//! Scores come from `outcome_person_summaries` (see `summary`): each person's baseline, latest score
+//! and count per measure, kept current in every write. A period counts the people whose latest score
+//! up to its last day falls inside it, compared with their baseline (their first score, in the
+//! program when one is chosen), so the change shown is the change since they were first measured.
 
 use crate::access::{self, Action, Actor, Reach};
 use crate::app::AppState;
 use crate::audit::Outcome as AuditOutcome;
 use crate::db;
-use crate::db::entities::{enrolment, lapse, opportunity, outcome_measurement, person, recovery_plan_version, site};
+use crate::db::entities::{enrolment, lapse, opportunity, outcome_measurement, person, site};
 use crate::domain::FieldErrors;
 use crate::domain::coaching::{GoalProgress, PlanContent};
 use crate::domain::codes::{Country, Ethnicity, Gender, RaceCa, RaceUs};
@@ -26,7 +27,8 @@ use crate::error::{AppError, AppResult};
 use crate::outcomes::cache::{self, Kind};
 use crate::outcomes::charts::{self, LineChart, Series};
 use crate::outcomes::instruments;
-use crate::outcomes::logic_models::{self, OutcomeTarget, Outputs, outputs_by_month};
+use crate::outcomes::logic_models::{self, OutcomeTarget, Outputs, outputs_with_months};
+use crate::outcomes::summary::{self, Selection};
 use crate::records;
 use crate::voice::community::TakingPart;
 use crate::web::actor_entry;
@@ -101,21 +103,27 @@ fn fold_rows(rows: impl IntoIterator<Item = ScoreRow>) -> Vec<PersonRow> {
     out
 }
 
-/// First and latest complete score per person on `instrument_key` within `scope`; derived keys
-/// (`goal-achievement`, `reengagement-days`, `community-participation`) are computed from records.
+/// The summary selection behind a measure in a scope: measured instruments by where each score was
+/// taken, goal achievement by enrolment; None for indicators folded from records as they are read.
+fn selection<'a>(instrument_key: &'a str, scope: &Scope) -> Option<Selection<'a>> {
+    let (program_key, members_of) = match instrument_key {
+        REENGAGEMENT_DAYS | COMMUNITY_PARTICIPATION => return None,
+        GOAL_ACHIEVEMENT => (summary::ORGANISATION, scope.program_id),
+        _ => (scope.program_id.unwrap_or(summary::ORGANISATION), None),
+    };
+    Some(Selection { instrument_key, program_key, members_of, from: scope.from, to: scope.to })
+}
+
+/// Baseline and latest score per person on `instrument_key` for the people whose latest score up to
+/// the scope's end falls inside it; derived keys (`goal-achievement`, `reengagement-days`,
+/// `community-participation`) come from records.
 pub async fn person_scores(
     conn: &impl ConnectionTrait,
     org_id: Uuid,
     instrument_key: &str,
     scope: &Scope,
 ) -> Result<Vec<PersonScores>, DbErr> {
-    let rows = match instrument_key {
-        GOAL_ACHIEVEMENT | REENGAGEMENT_DAYS | COMMUNITY_PARTICIPATION => {
-            person_rows(conn, org_id, instrument_key, scope).await?
-        }
-        _ => measured_rows(conn, org_id, instrument_key, scope, false).await?,
-    };
-    Ok(rows.into_iter().map(|r| r.scores).collect())
+    Ok(person_rows(conn, org_id, instrument_key, scope).await?.into_iter().map(|r| r.scores).collect())
 }
 
 /// As [`person_scores`], with each person's id and where and when their latest score was taken.
@@ -125,47 +133,12 @@ pub async fn person_rows(
     instrument_key: &str,
     scope: &Scope,
 ) -> Result<Vec<PersonRow>, DbErr> {
+    if let Some(s) = selection(instrument_key, scope) {
+        return summary::person_rows(conn, org_id, &s).await;
+    }
     match instrument_key {
-        GOAL_ACHIEVEMENT => goal_rows(conn, org_id, scope).await,
         REENGAGEMENT_DAYS => reengagement_rows(conn, org_id, scope).await,
-        COMMUNITY_PARTICIPATION => participation_rows(conn, org_id, scope).await,
-        _ => measured_rows(conn, org_id, instrument_key, scope, true).await,
-    }
-}
-
-/// Measurements of one instrument in person-then-day order, folded as they come. Without `detail`
-/// only the columns of the `(org_id, instrument_key, person_id, taken_on, score)` index are read, so
-/// the organisation-wide read never touches the table itself; declined measurements carry no score.
-async fn measured_rows(
-    conn: &impl ConnectionTrait,
-    org_id: Uuid,
-    instrument_key: &str,
-    scope: &Scope,
-    detail: bool,
-) -> Result<Vec<PersonRow>, DbErr> {
-    use outcome_measurement::Column as C;
-    let mut q = outcome_measurement::Entity::find()
-        .select_only()
-        .columns([C::PersonId, C::TakenOn, C::Score])
-        .filter(C::OrgId.eq(org_id))
-        .filter(C::InstrumentKey.eq(instrument_key))
-        .filter(C::Score.is_not_null());
-    if let Some(p) = scope.program_id {
-        q = q.filter(C::ProgramId.eq(p));
-    }
-    if let Some(f) = scope.from {
-        q = q.filter(C::TakenOn.gte(f));
-    }
-    if let Some(t) = scope.to {
-        q = q.filter(C::TakenOn.lte(t));
-    }
-    let q = q.order_by_asc(C::PersonId).order_by_asc(C::TakenOn).order_by_asc(C::Score);
-    if detail {
-        let rows: Vec<ScoreRow> = q.columns([C::SiteId, C::ProgramId]).into_tuple().all(conn).await?;
-        Ok(fold_rows(rows))
-    } else {
-        let rows: Vec<(Uuid, Date, f64)> = q.into_tuple().all(conn).await?;
-        Ok(fold_rows(rows.into_iter().map(|(p, d, s)| (p, d, s, None, None))))
+        _ => participation_rows(conn, org_id, scope).await,
     }
 }
 
@@ -188,40 +161,20 @@ async fn program_people(
 }
 
 /// Share (0–100) of a plan version's goals marked achieved; None when it has no goals (set aside
-/// goals are left out of the count).
+/// goals are left out of the count). Each agreed version is a goal-achievement reading on the day
+/// it was agreed (kept in `outcome_person_summaries` by `summary::refresh_goals`).
 pub fn goal_share(content: &PlanContent) -> Option<f64> {
-    let goals: Vec<_> = content.goals.iter().filter(|g| g.progress != GoalProgress::SetAside).collect();
-    if goals.is_empty() {
-        return None;
-    }
-    let achieved = goals.iter().filter(|g| g.progress == GoalProgress::Achieved).count();
-    Some(100.0 * achieved as f64 / goals.len() as f64)
+    share_of(content.goals.iter().map(|g| g.progress))
 }
 
-/// Goal achievement: each agreed plan version is a measurement of the share of the person's goals
-/// achieved on that day; first and latest follow the versions' agreement dates.
-async fn goal_rows(conn: &impl ConnectionTrait, org_id: Uuid, scope: &Scope) -> Result<Vec<PersonRow>, DbErr> {
-    use recovery_plan_version::Column as C;
-    let members = program_people(conn, org_id, scope.program_id).await?;
-    let mut q = recovery_plan_version::Entity::find()
-        .select_only()
-        .columns([C::PersonId, C::AgreedOn, C::Content])
-        .filter(C::OrgId.eq(org_id));
-    if let Some(f) = scope.from {
-        q = q.filter(C::AgreedOn.gte(f));
+/// The share of achieved goals among goals with these progress values, set-aside ones left out.
+pub fn share_of(progress: impl Iterator<Item = GoalProgress>) -> Option<f64> {
+    let (mut goals, mut achieved) = (0usize, 0usize);
+    for p in progress.filter(|p| *p != GoalProgress::SetAside) {
+        goals += 1;
+        achieved += usize::from(p == GoalProgress::Achieved);
     }
-    if let Some(t) = scope.to {
-        q = q.filter(C::AgreedOn.lte(t));
-    }
-    let rows: Vec<(Uuid, Date, String)> =
-        q.order_by_asc(C::PersonId).order_by_asc(C::AgreedOn).order_by_asc(C::Number).into_tuple().all(conn).await?;
-    let scored = rows.into_iter().filter(|(p, _, _)| members.as_ref().is_none_or(|m| m.contains(p))).filter_map(
-        |(p, day, content)| {
-            let content: PlanContent = serde_json::from_str(&content).ok()?;
-            goal_share(&content).map(|s| (p, day, s, None, scope.program_id))
-        },
-    );
-    Ok(fold_rows(scored))
+    (goals > 0).then(|| 100.0 * achieved as f64 / goals as f64)
 }
 
 /// Re-engagement: each lapse with a recorded return is a measurement of the days it took (lower is better).
@@ -502,70 +455,88 @@ pub async fn dashboard_measures(conn: &impl ConnectionTrait, org_id: Uuid) -> Re
         .collect())
 }
 
-/// Every measure's first and latest scores per person (one query per measure, none per person).
-async fn all_scores(
+/// Scores per measure and program scope: summaries in one grouped read, the indicators folded from
+/// records one query each.
+async fn scores_by_scope(
     conn: &impl ConnectionTrait,
     org_id: Uuid,
-    measures: &[MeasureInfo],
-    scope: &Scope,
-) -> Result<Vec<Vec<PersonScores>>, DbErr> {
-    let mut out = Vec::with_capacity(measures.len());
-    for m in measures {
-        out.push(person_scores(conn, org_id, &m.key, scope).await?);
-    }
+    wanted: &[(String, Option<Uuid>)],
+    filters: Filters,
+) -> Result<HashMap<(String, Option<Uuid>), Vec<PersonScores>>, DbErr> {
+    let scopes: Vec<(&str, Scope)> = wanted
+        .iter()
+        .map(|(key, program_id)| (key.as_str(), Scope { program_id: *program_id, ..filters.scope() }))
+        .collect();
+    let selections: Vec<Selection<'_>> = scopes.iter().filter_map(|(key, scope)| selection(key, scope)).collect();
+    let derived = async {
+        let mut out = HashMap::new();
+        for (key, scope) in scopes.iter().filter(|(key, scope)| selection(key, scope).is_none()) {
+            out.insert((key.to_string(), scope.program_id), person_scores(conn, org_id, key, scope).await?);
+        }
+        Ok::<_, DbErr>(out)
+    };
+    let (mut out, derived) =
+        tokio::try_join!(summary::scores(conn, org_id, &selections, filters.from, filters.to), derived)?;
+    out.extend(derived);
     Ok(out)
 }
 
 /// The dashboard's figures, computed from the database (no cache, no access check: callers check).
+/// Outputs, scores and participation are read side by side (on separate pooled connections).
 pub async fn dashboard_figures(
     conn: &impl ConnectionTrait,
     org_id: Uuid,
     filters: Filters,
 ) -> Result<Dashboard, DbErr> {
-    let scope = filters.scope();
     let program_name = match filters.program_id {
         Some(p) => db::org::programs(conn, org_id).await?.into_iter().find(|x| x.id == p).map(|x| x.name),
         None => None,
     };
-    let months = outputs_by_month(conn, org_id, filters.program_id, filters.from, filters.to)
-        .await?
-        .into_iter()
-        .map(|(month, outputs)| MonthOutputs { month, outputs })
-        .collect();
-    let outputs = logic_models::outputs(conn, org_id, filters.program_id, filters.from, filters.to).await?;
     let measures = dashboard_measures(conn, org_id).await?;
-    let scores = all_scores(conn, org_id, &measures, &scope).await?;
-    let summaries: Vec<MeasureSummary> =
-        measures.iter().zip(&scores).filter(|(_, s)| !s.is_empty()).map(|(m, s)| summarise(m, s)).collect();
+    let target_list = logic_models::targets(conn, org_id, filters.program_id).await?;
+    // Each measure in the dashboard's scope, and each target's measure in its own program.
+    let mut wanted: Vec<(String, Option<Uuid>)> =
+        measures.iter().map(|m| (m.key.clone(), filters.program_id)).collect();
+    for t in &target_list {
+        let pair = (t.instrument_key.clone(), Some(t.program_id));
+        if measures.iter().any(|m| m.key == t.instrument_key) && !wanted.contains(&pair) {
+            wanted.push(pair);
+        }
+    }
+    let period = Period { from: filters.from, to: filters.to };
+    let (outputs, scores, participation) = tokio::try_join!(
+        outputs_with_months(conn, org_id, filters.program_id, filters.from, filters.to),
+        scores_by_scope(conn, org_id, &wanted, filters),
+        crate::voice::community::took_part_share(conn, org_id, filters.program_id, period),
+    )?;
+    let (outputs, months) = outputs;
+    let months = months.into_iter().map(|(month, outputs)| MonthOutputs { month, outputs }).collect();
+    let in_scope = |scores: &HashMap<(String, Option<Uuid>), Vec<PersonScores>>, key: &str| {
+        scores.get(&(key.to_string(), filters.program_id)).cloned().unwrap_or_default()
+    };
+    let summaries: Vec<MeasureSummary> = measures
+        .iter()
+        .map(|m| (m, in_scope(&scores, &m.key)))
+        .filter(|(_, s)| !s.is_empty())
+        .map(|(m, s)| summarise(m, &s))
+        .collect();
     let distributions = DISTRIBUTION_KEYS
         .iter()
-        .filter_map(|k| measures.iter().position(|m| m.key == *k))
-        .map(|i| distribution(&measures[i], &scores[i]))
+        .filter_map(|k| measures.iter().find(|m| m.key == *k))
+        .map(|m| distribution(m, &in_scope(&scores, &m.key)))
         .collect();
-    let mut targets = Vec::new();
-    for t in logic_models::targets(conn, org_id, filters.program_id).await? {
-        let measure = measures.iter().position(|m| m.key == t.instrument_key);
-        let progress = match measure {
+    let targets = target_list
+        .into_iter()
+        .map(|t| {
+            let measure = measures.iter().find(|m| m.key == t.instrument_key);
             // A program's target is judged on that program's people, whichever dashboard shows it.
-            Some(i) if filters.program_id == Some(t.program_id) => {
-                Some(evaluate(&t.target, &scores[i], measures[i].higher_is_better))
-            }
-            Some(i) => {
-                let program_scope = Scope { program_id: Some(t.program_id), ..scope.clone() };
-                let people = person_scores(conn, org_id, &measures[i].key, &program_scope).await?;
-                Some(evaluate(&t.target, &people, measures[i].higher_is_better))
-            }
-            None => None,
-        };
-        targets.push(TargetSummary { measure: measure.map(|i| measures[i].clone()), target: t, progress });
-    }
-    let participation = crate::voice::community::took_part_share(
-        conn,
-        org_id,
-        filters.program_id,
-        Period { from: filters.from, to: filters.to },
-    )
-    .await?;
+            let progress = measure.map(|m| {
+                let people = scores.get(&(m.key.clone(), Some(t.program_id))).map(Vec::as_slice).unwrap_or_default();
+                evaluate(&t.target, people, m.higher_is_better)
+            });
+            TargetSummary { measure: measure.cloned(), target: t, progress }
+        })
+        .collect();
     Ok(Dashboard { filters, program_name, months, outputs, measures: summaries, targets, distributions, participation })
 }
 

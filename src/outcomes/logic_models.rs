@@ -7,7 +7,7 @@
 
 mod outputs;
 
-pub use outputs::{Outputs, month_start, outputs, outputs_by_month};
+pub use outputs::{Outputs, month_start, outputs, outputs_by_month, outputs_with_months};
 
 use crate::access::{self, Action, Actor, Reach};
 use crate::app::AppState;

@@ -18,7 +18,7 @@ use crate::domain::measures::{
 };
 use crate::domain::outcomes::{MeasureSource, MeasureStatus, Occasion};
 use crate::error::{AppError, AppResult};
-use crate::outcomes::{instruments, schedules, stamp};
+use crate::outcomes::{instruments, schedules, stamp, summary};
 use crate::portal::Me;
 use crate::records;
 use crate::web::actor_entry;
@@ -616,6 +616,7 @@ pub async fn record(
     row.recorded_by = Some(actor.staff_id);
     let txn = state.db.begin_write().await?;
     outcome_measurement::ActiveModel::from(row.clone()).insert(&*txn).await?;
+    summary::refresh(&*txn, actor.org_id, person_id, &row.instrument_key).await?;
     stamp::bump(&*txn, actor.org_id, now).await?;
     let entry = actor_entry(actor, "measures.record").record("person", person_id).detail(json!({
         "measurement_id": row.id,
@@ -692,6 +693,7 @@ pub async fn correct(
     if result.rows_affected == 0 {
         return Err(AppError::Conflict);
     }
+    summary::refresh(&*txn, actor.org_id, person_id, &after.instrument_key).await?;
     stamp::bump(&*txn, actor.org_id, now).await?;
     let mut fields = Vec::new();
     macro_rules! cmp {
@@ -736,6 +738,7 @@ pub async fn remove(
     if result.rows_affected == 0 {
         return Err(AppError::Conflict);
     }
+    summary::refresh(&*txn, actor.org_id, person_id, &before.instrument_key).await?;
     stamp::bump(&*txn, actor.org_id, now).await?;
     let entry = actor_entry(actor, "measures.remove").record("person", person_id).detail(json!({
         "measurement_id": id,
@@ -835,6 +838,7 @@ pub async fn complete_own(
     row.portal_account_id = Some(me.account_id);
     let txn = state.db.begin_write().await?;
     outcome_measurement::ActiveModel::from(row.clone()).insert(&*txn).await?;
+    summary::refresh(&*txn, me.org_id, me.person_id, &row.instrument_key).await?;
     stamp::bump(&*txn, me.org_id, now).await?;
     let entry = me.entry("portal.measures.complete").detail(json!({
         "measurement_id": row.id,

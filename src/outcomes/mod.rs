@@ -12,3 +12,4 @@ pub mod logic_models;
 pub mod measures;
 pub mod schedules;
 pub mod stamp;
+pub mod summary;

@@ -512,6 +512,18 @@ async fn opp_facts(
         .collect())
 }
 
+/// Enrolments open at some time in the period (in the program when one is given).
+fn served_enrolments(org_id: Uuid, program_id: Option<Uuid>, period: Period) -> sea_orm::Select<enrolment::Entity> {
+    let mut q = enrolment::Entity::find()
+        .filter(enrolment::Column::OrgId.eq(org_id))
+        .filter(enrolment::Column::StartedOn.lte(period.to))
+        .filter(enrolment::Column::EndedOn.is_null().or(enrolment::Column::EndedOn.gte(period.from)));
+    if let Some(p) = program_id {
+        q = q.filter(enrolment::Column::ProgramId.eq(p));
+    }
+    q
+}
+
 /// People with an enrolment open at some time in the period, with the program.
 async fn served(
     conn: &impl ConnectionTrait,
@@ -519,16 +531,23 @@ async fn served(
     program_id: Option<Uuid>,
     period: Period,
 ) -> Result<Vec<(Uuid, Uuid)>, DbErr> {
-    let mut q = enrolment::Entity::find()
+    served_enrolments(org_id, program_id, period)
         .select_only()
         .columns([enrolment::Column::PersonId, enrolment::Column::ProgramId])
-        .filter(enrolment::Column::OrgId.eq(org_id))
-        .filter(enrolment::Column::StartedOn.lte(period.to))
-        .filter(enrolment::Column::EndedOn.is_null().or(enrolment::Column::EndedOn.gte(period.from)));
-    if let Some(p) = program_id {
-        q = q.filter(enrolment::Column::ProgramId.eq(p));
-    }
-    q.into_tuple().all(conn).await
+        .into_tuple()
+        .all(conn)
+        .await
+}
+
+/// How many distinct people an enrolment query covers.
+async fn distinct_people(conn: &impl ConnectionTrait, q: sea_orm::Select<enrolment::Entity>) -> Result<u64, DbErr> {
+    let n: Option<i64> = q
+        .select_only()
+        .column_as(Expr::col(enrolment::Column::PersonId).count_distinct(), "people")
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok(u64::try_from(n.unwrap_or(0)).unwrap_or(0))
 }
 
 fn reach_of<'a>(facts: impl Iterator<Item = &'a OppFacts>, period: Period) -> (OpportunityReach, HashSet<Uuid>) {
@@ -595,9 +614,20 @@ pub async fn took_part_share(
     period: Period,
 ) -> Result<TakingPart, DbErr> {
     let facts = opp_facts(conn, org_id, program_id, period).await?;
-    let served: HashSet<Uuid> = served(conn, org_id, program_id, period).await?.into_iter().map(|(p, _)| p).collect();
     let (_, took) = reach_of(facts.iter(), period);
-    Ok(taking_part(&served, &took))
+    // Counted in SQL: a dashboard needs only the two numbers, not every person served.
+    let people_served = distinct_people(conn, served_enrolments(org_id, program_id, period)).await?;
+    let took: Vec<Uuid> = took.into_iter().collect();
+    let mut people_took_part = 0;
+    for chunk in took.chunks(500) {
+        let q = served_enrolments(org_id, program_id, period).filter(enrolment::Column::PersonId.is_in(chunk.to_vec()));
+        people_took_part += distinct_people(conn, q).await?;
+    }
+    Ok(TakingPart {
+        people_served,
+        people_took_part,
+        share: (people_served > 0).then(|| people_took_part as f64 / people_served as f64),
+    })
 }
 
 /// Opportunity counts for a period, by program and kind group (no person is named).

@@ -169,6 +169,8 @@ async fn a_plan_is_merged_agreed_reviewed_and_compared() {
     assert_eq!(status["plan_review_due_on"], "2027-02-16");
     assert_eq!(status["plan"]["status"], "agreed");
     assert_eq!(status["plan"]["goals"][0]["in_own_words"], "A place of my own");
+    // Agreeing a version is a goal-achievement reading, kept in the person's outcome summary.
+    app.assert_summaries_match_a_rebuild().await;
 
     // Editing the agreed plan starts its review: version number 2.
     let mut review = agreed["content"].clone();

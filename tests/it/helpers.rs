@@ -104,6 +104,36 @@ impl TestApp {
         false
     }
 
+    /// Every outcome summary row, in key order (to compare what writes kept with a rebuild).
+    pub async fn outcome_summaries(&self) -> Vec<mainstay::db::entities::outcome_person_summary::Model> {
+        use mainstay::db::entities::outcome_person_summary as s;
+        use sea_orm::{EntityTrait, QueryOrder};
+        s::Entity::find()
+            .order_by_asc(s::Column::OrgId)
+            .order_by_asc(s::Column::InstrumentKey)
+            .order_by_asc(s::Column::ProgramKey)
+            .order_by_asc(s::Column::PersonId)
+            .all(self.db.conn())
+            .await
+            .expect("summaries")
+    }
+
+    /// Asserts that the summaries every write kept equal the ones a full rebuild makes.
+    pub async fn assert_summaries_match_a_rebuild(&self) {
+        let kept = self.outcome_summaries().await;
+        mainstay::outcomes::summary::rebuild_everywhere(self.db.conn()).await.expect("rebuild");
+        let rebuilt = self.outcome_summaries().await;
+        let key = |r: &mainstay::db::entities::outcome_person_summary::Model| {
+            (r.org_id, r.instrument_key.clone(), r.program_key, r.person_id)
+        };
+        let missing: Vec<_> = kept.iter().filter(|k| !rebuilt.iter().any(|r| key(r) == key(k))).collect();
+        let extra: Vec<_> = rebuilt.iter().filter(|r| !kept.iter().any(|k| key(r) == key(k))).collect();
+        assert!(missing.is_empty() && extra.is_empty(), "kept only: {missing:?}; rebuilt only: {extra:?}");
+        if let Some((k, r)) = kept.iter().zip(&rebuilt).find(|(k, r)| k != r) {
+            panic!("summary rows kept by writes differ from a rebuild: {k:?} against {r:?}");
+        }
+    }
+
     /// A person on the given worker's caseload (by e-mail), for access tests.
     pub async fn person_of(&self, worker_email: &str) -> uuid::Uuid {
         use mainstay::db::entities::{enrolment, staff};

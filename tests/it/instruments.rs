@@ -76,6 +76,7 @@ async fn measure(app: &TestApp, org: Uuid, key: &str, version: i32) {
     .exec(app.db.conn())
     .await
     .unwrap();
+    mainstay::outcomes::summary::refresh(app.db.conn(), org, person, key).await.unwrap();
 }
 
 #[tokio::test]

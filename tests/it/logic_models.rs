@@ -750,6 +750,7 @@ async fn the_page_print_and_api_show_the_outputs_counted_and_outcome_progress() 
         .insert(app.db.conn())
         .await
         .unwrap();
+        mainstay::outcomes::summary::refresh(app.db.conn(), b.org_id, person, "barc-10").await.unwrap();
     }
 
     let path = format!("/api/v1/programs/{}/logic-model?from=2026-03-01&to=2026-04-30", b.program);

@@ -43,6 +43,7 @@ async fn clear(app: &TestApp, person_id: Uuid) {
         .exec(app.db.conn())
         .await
         .unwrap();
+    mainstay::outcomes::summary::rebuild_everywhere(app.db.conn()).await.unwrap();
 }
 
 async fn audited(app: &TestApp, action: &str) -> Vec<audit_event::Model> {
@@ -221,6 +222,15 @@ async fn a_stale_correction_gets_409_and_corrections_and_removals_keep_their_rea
     fixed.assert_status(StatusCode::OK);
     assert_eq!((fixed.json()["score"].as_f64(), fixed.json()["version"].as_i64()), (Some(2.0), Some(2)));
     assert!(stamp(&app, person).await > s0);
+    // The person's baseline and latest follow the correction in the same transaction.
+    let kept: Vec<_> = app
+        .outcome_summaries()
+        .await
+        .into_iter()
+        .filter(|s| s.person_id == person && s.instrument_key == "use-days-30")
+        .map(|s| (s.first_score, s.latest_score, s.measured_count))
+        .collect();
+    assert!(!kept.is_empty() && kept.iter().all(|k| *k == (2.0, 2.0, 1)), "{kept:?}");
     client.api(Method::PUT, &one, &token, Some(fix)).await.assert_status(StatusCode::CONFLICT);
     let no_reason = json!({ "version": 2, "source": "staff", "occasion": "review", "answers": { "days": 3 } });
     let response = client.api(Method::PUT, &one, &token, Some(no_reason)).await;
@@ -254,6 +264,8 @@ async fn a_stale_correction_gets_409_and_corrections_and_removals_keep_their_rea
         .assert_status(StatusCode::NO_CONTENT);
     assert!(measurements(&app, person).await.is_empty());
     assert!(stamp(&app, person).await > s1);
+    assert!(!app.outcome_summaries().await.iter().any(|s| s.person_id == person && s.instrument_key == "use-days-30"));
+    app.assert_summaries_match_a_rebuild().await;
     let removed = audited(&app, "measures.remove").await;
     assert!(removed[0].detail.to_string().contains("Wrong person"));
     client.api(Method::GET, &one, &token, None).await.assert_status(StatusCode::NOT_FOUND);

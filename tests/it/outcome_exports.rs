@@ -39,13 +39,15 @@ async fn measure(app: &TestApp, person: &person::Model, program_id: Uuid, on: Da
     .exec_without_returning(app.db.conn())
     .await
     .unwrap();
-    // As every real write does, so cached dashboards see it.
+    // As every real write does, so summaries and cached dashboards see it.
+    mainstay::outcomes::summary::refresh(app.db.conn(), person.org_id, person.id, "barc-10").await.unwrap();
     mainstay::outcomes::stamp::bump(app.db.conn(), person.org_id, now).await.unwrap();
 }
 
 /// Only the measurements a test writes; returns the first `n` enrolled people with their program.
 async fn fresh(app: &TestApp, n: usize) -> Vec<(person::Model, Uuid)> {
     app.execute("DELETE FROM outcome_measurements").await;
+    app.execute("DELETE FROM outcome_person_summaries").await;
     let enrolments =
         enrolment::Entity::find().order_by_asc(enrolment::Column::StartedOn).all(app.db.conn()).await.unwrap();
     let mut out: Vec<(person::Model, Uuid)> = Vec::new();
@@ -222,6 +224,7 @@ async fn funder_report_shows_change_only_behind_eleven_people() {
 
     // Ten people: every figure is held back.
     app.execute("DELETE FROM outcome_measurements").await;
+    app.execute("DELETE FROM outcome_person_summaries").await;
     for (p, program) in people.iter().take(10) {
         measure(&app, p, *program, day(2026, Month::February, 2), 30.0).await;
         measure(&app, p, *program, day(2026, Month::August, 2), 44.0).await;

@@ -93,6 +93,8 @@ async fn measure(app: &TestApp, org_id: Uuid, person_id: Uuid, program_id: Uuid,
     .insert(app.db.conn())
     .await
     .expect("measurement");
+    // As every real write does.
+    mainstay::outcomes::summary::refresh(app.db.conn(), org_id, person_id, key).await.expect("summary");
 }
 
 fn year(program_id: Uuid) -> Filters {
@@ -156,6 +158,57 @@ async fn paired_change_counts_only_people_measured_twice_with_known_answers() {
     assert_eq!((p.n, p.meeting, p.met), (5, Some(2), Some(false)));
     let mean = Target { kind: TargetKind::MeanChange, value: 6.0, share: None };
     assert_eq!(evaluate(&mean, &scores, true).met, Some(true));
+}
+
+#[tokio::test]
+async fn a_period_compares_each_latest_score_inside_it_with_the_baseline_even_from_before_it() {
+    let app = TestApp::spawn().await;
+    let org = org_of(&app).await;
+    let program = new_program(&app, org, "Baselines").await;
+    let ids = people(&app, org).await;
+    // A: baseline before the period, follow-up inside it. B: three scores, the last after a past
+    // period's end. C: measured only after that end. D: measured only before the year.
+    measure(&app, org, ids[0], program, "barc-10", date!(2025 - 06 - 01), 30.0).await;
+    measure(&app, org, ids[0], program, "barc-10", date!(2026 - 03 - 01), 40.0).await;
+    for (day, score) in [(date!(2026 - 01 - 01), 20.0), (date!(2026 - 05 - 01), 25.0), (date!(2026 - 09 - 01), 45.0)] {
+        measure(&app, org, ids[1], program, "barc-10", day, score).await;
+    }
+    measure(&app, org, ids[2], program, "barc-10", date!(2026 - 08 - 01), 50.0).await;
+    measure(&app, org, ids[3], program, "barc-10", date!(2025 - 01 - 01), 12.0).await;
+
+    let pairs = |scores: Vec<mainstay::domain::outcomes::PersonScores>| {
+        let mut v: Vec<(f64, f64, u32)> = scores.into_iter().map(|s| (s.first, s.latest, s.count)).collect();
+        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        v
+    };
+    let year = Scope { program_id: Some(program), from: Some(date!(2025 - 11 - 19)), to: Some(date!(2026 - 11 - 18)) };
+    let scores = analytics::person_scores(app.db.conn(), org, "barc-10", &year).await.unwrap();
+    assert_eq!(pairs(scores), vec![(20.0, 45.0, 3), (30.0, 40.0, 2), (50.0, 50.0, 1)]);
+
+    // A past period ends before B's last score and C's only one: B counts with the score they had
+    // by then, C not at all.
+    let past = Scope { to: Some(date!(2026 - 06 - 30)), ..year.clone() };
+    let scores = analytics::person_scores(app.db.conn(), org, "barc-10", &past).await.unwrap();
+    assert_eq!(pairs(scores), vec![(20.0, 25.0, 2), (30.0, 40.0, 2)]);
+    let dash = analytics::dashboard_figures(
+        app.db.conn(),
+        org,
+        Filters { program_id: Some(program), from: date!(2025 - 11 - 19), to: date!(2026 - 06 - 30) },
+    )
+    .await
+    .unwrap();
+    let barc = dash.measures.iter().find(|m| m.measure.key == "barc-10").expect("BARC-10");
+    assert_eq!((barc.measured, barc.change.n), (2, 2));
+    assert!((barc.change.mean_change - 7.5).abs() < 1e-9);
+
+    // The organisation-wide figures hold the same people under the same rules.
+    let whole = Scope { program_id: None, ..past };
+    let rows = analytics::person_rows(app.db.conn(), org, "barc-10", &whole).await.unwrap();
+    for id in [ids[0], ids[1]] {
+        assert!(rows.iter().any(|r| r.person_id == id && r.latest_on <= date!(2026 - 06 - 30)));
+    }
+    assert!(!rows.iter().any(|r| r.person_id == ids[2] || r.person_id == ids[3]));
+    app.assert_summaries_match_a_rebuild().await;
 }
 
 #[tokio::test]
@@ -365,6 +418,7 @@ async fn the_dashboard_changes_as_soon_as_a_measurement_is_recorded() {
         .exec(app.db.conn())
         .await
         .unwrap();
+    mainstay::outcomes::summary::rebuild_everywhere(app.db.conn()).await.unwrap();
     let (mut d, dtoken) = api(&app, SUPERVISOR).await;
     let path = "/api/v1/outcomes/dashboard";
     let before = d.api(Method::GET, path, &dtoken, None).await;

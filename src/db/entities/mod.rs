@@ -47,6 +47,7 @@ pub mod natural_support;
 pub mod opportunity;
 pub mod organisation;
 pub mod outcome_measurement;
+pub mod outcome_person_summary;
 pub mod outcome_setting;
 pub mod outcome_stamp;
 pub mod participant_survey;
