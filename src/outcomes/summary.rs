@@ -220,24 +220,16 @@ pub async fn refresh_goals(conn: &impl ConnectionTrait, org_id: Uuid, person_id:
     insert(conn, row.into_iter().collect()).await
 }
 
-/// Groups `(person, reading)` pairs already in person order into summary rows.
-fn rows_by_person(
-    org_id: Uuid,
-    instrument_key: &str,
-    readings: &[(Uuid, Reading)],
-    per_program: bool,
-) -> Vec<summary::Model> {
-    let mut out = Vec::new();
-    for run in readings.chunk_by(|a, b| a.0 == b.0) {
-        let person = run[0].0;
-        let rs: Vec<Reading> = run.iter().map(|(_, r)| *r).collect();
-        if per_program {
-            out.extend(rows_for(org_id, instrument_key, person, &rs));
-        } else {
-            out.extend(fold(org_id, instrument_key, ORGANISATION, person, &rs));
-        }
-    }
-    out
+/// Folds `(person, reading)` pairs already in person order into one row per person (the
+/// organisation-wide shape: goal achievement, and past-period people read for one selection).
+fn rows_by_person(org_id: Uuid, instrument_key: &str, readings: &[(Uuid, Reading)]) -> Vec<summary::Model> {
+    readings
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter_map(|run| {
+            let rs: Vec<Reading> = run.iter().map(|(_, r)| *r).collect();
+            fold(org_id, instrument_key, ORGANISATION, run[0].0, &rs)
+        })
+        .collect()
 }
 
 /// Rewrites every summary of the organisation from its measurements and plan versions (after a bulk
@@ -296,7 +288,7 @@ pub async fn add_goals(conn: &impl ConnectionTrait, org_id: Uuid) -> Result<(), 
         .into_tuple()
         .all(conn)
         .await?;
-    insert(conn, rows_by_person(org_id, GOAL_ACHIEVEMENT, &goal_readings(versions), false)).await
+    insert(conn, rows_by_person(org_id, GOAL_ACHIEVEMENT, &goal_readings(versions))).await
 }
 
 /// [`rebuild`] for every organisation in the database.
@@ -474,7 +466,7 @@ async fn past_period_rows(
             readings.extend(readings_of(rows));
         }
     }
-    let rows = rows_by_person(org_id, s.instrument_key, &readings, false);
+    let rows = rows_by_person(org_id, s.instrument_key, &readings);
     Ok(rows
         .into_iter()
         .filter(|r| s.from.is_none_or(|f| r.latest_on >= f))
@@ -668,7 +660,7 @@ mod tests {
             (p, reading(date!(2026 - 02 - 01), 20.0, None)),
             (q, reading(date!(2026 - 01 - 05), 50.0, None)),
         ];
-        let rows = rows_by_person(org, GOAL_ACHIEVEMENT, &readings, false);
+        let rows = rows_by_person(org, GOAL_ACHIEVEMENT, &readings);
         assert_eq!(rows.len(), 2);
         assert_eq!(
             (rows[0].person_id, rows[0].first_score, rows[0].latest_score, rows[0].measured_count),
