@@ -292,6 +292,7 @@ fn shell() -> Shell {
             sees_staff: true,
             sees_intake: true,
             sees_reports: true,
+            sees_readiness: true,
         }),
         org_name: "Harbour Light Recovery Community".into(),
         crisis_line: "988".into(),

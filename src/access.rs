@@ -89,6 +89,10 @@ pub enum Action {
     ViewOutcomes,
     /// Download de-identified person-level outcomes and the funder report (audited as exports).
     ExportOutcomes,
+    /// See accreditation readiness: applicability, evidence, suggested and recorded ratings.
+    ViewReadiness,
+    /// Record self-ratings, readiness thresholds and applicability facts.
+    ManageReadiness,
 }
 
 /// One enrolment of a person: the program and the assigned worker.
@@ -168,6 +172,10 @@ fn role_allows(role: Role, action: Action, reach: Reach) -> bool {
             matches!(role, Role::ProgramDirector | Role::Supervisor | Role::QualityLead | Role::Administrator)
         }
         ExportOutcomes => matches!(role, Role::ProgramDirector | Role::QualityLead),
+        ViewReadiness => {
+            matches!(role, Role::ProgramDirector | Role::Supervisor | Role::QualityLead | Role::Administrator)
+        }
+        ManageReadiness => matches!(role, Role::ProgramDirector | Role::QualityLead),
     }
 }
 
@@ -420,6 +428,20 @@ mod tests {
                 matches!(role, Role::ProgramDirector | Role::QualityLead),
                 "{role:?}"
             );
+        }
+    }
+
+    #[test]
+    fn readiness_roles() {
+        for role in Role::ALL {
+            let a = actor(*role);
+            let leads = matches!(role, Role::ProgramDirector | Role::QualityLead);
+            assert_eq!(
+                allows(&a, Action::ViewReadiness, Reach::Outside),
+                leads || matches!(role, Role::Supervisor | Role::Administrator),
+                "{role:?}"
+            );
+            assert_eq!(allows(&a, Action::ManageReadiness, Reach::Outside), leads, "{role:?}");
         }
     }
 

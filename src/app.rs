@@ -149,6 +149,8 @@ async fn limit_body(req: Request, next: Next) -> Response {
         crate::web::feedback::UPLOAD_BODY_LIMIT
     } else if crate::web::community::is_upload(req.method(), req.uri().path()) {
         crate::web::community::UPLOAD_BODY_LIMIT
+    } else if crate::web::readiness_onsite::is_upload(req.method(), req.uri().path()) {
+        crate::web::readiness_onsite::UPLOAD_BODY_LIMIT
     } else {
         2 * 1024 * 1024
     };

@@ -136,6 +136,36 @@ pub enum Command {
         #[command(subcommand)]
         command: ExportCommand,
     },
+    /// Make the accreditation evidence binder (HTML or PDF) for a source and period.
+    Evidence(EvidenceArgs),
+}
+
+/// `mainstay evidence`: the binder as a file, made as a quality lead would see it (audited).
+#[derive(Args, Debug)]
+pub struct EvidenceArgs {
+    /// The standards to prove: cse-2024, ca-cse-2022, ca-cse-2020 or prsc.
+    #[arg(long, value_parser = ["cse-2024", "ca-cse-2022", "ca-cse-2020", "prsc"])]
+    pub edition: String,
+    /// The period the evidence covers, both days included: YYYY-MM-DD..YYYY-MM-DD.
+    #[arg(long, value_parser = crate::standards::binder::parse_period)]
+    pub period: crate::domain::community::Period,
+    #[arg(long, value_parser = ["html", "pdf"], default_value = "html")]
+    pub format: String,
+    /// The file to write (default: evidence-binder-EDITION-DATE.html or .pdf here).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// The organisation's id or name; may be left out when the database holds only one.
+    #[arg(long)]
+    pub organisation: Option<String>,
+    /// List failing records by record number and name (recorded in the audit log). By default the
+    /// binder names no one the organisation serves.
+    #[arg(long)]
+    pub include_participant_data: bool,
+    /// The binder's language.
+    #[arg(long, value_parser = ["en", "fr", "es"], default_value = "en")]
+    pub language: String,
+    #[command(flatten)]
+    pub database: DatabaseArg,
 }
 
 #[derive(Subcommand, Debug)]
@@ -298,7 +328,46 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export { command: ExportCommand::Hsds { format, path, org, database } } => {
             export_hsds(&format, &path, org, &database.url).await
         }
+        Command::Evidence(args) => evidence(args).await,
     }
+}
+
+/// `mainstay evidence`: writes the binder and prints where.
+async fn evidence(args: EvidenceArgs) -> anyhow::Result<()> {
+    use crate::standards::binder::{self, Format, Request};
+    use crate::standards::catalogue::Source;
+    let db = open(&args.database.url).await?;
+    let orgs = db::org::all(&db).await?;
+    let org = match args.organisation.as_deref().map(str::trim) {
+        Some(wanted) => orgs
+            .iter()
+            .find(|o| o.id.to_string() == wanted || o.name == wanted)
+            .ok_or_else(|| anyhow::anyhow!("no organisation {wanted:?} in this database"))?,
+        None if orgs.len() == 1 => &orgs[0],
+        None if orgs.is_empty() => anyhow::bail!("no organisation in this database"),
+        None => anyhow::bail!("several organisations: name one with --organisation <id or name>"),
+    };
+    let source = Source::parse(&args.edition).ok_or_else(|| anyhow::anyhow!("unknown edition {}", args.edition))?;
+    let format = Format::parse(&args.format).unwrap_or(Format::Html);
+    let lang = crate::domain::codes::UiLanguage::parse(&args.language).unwrap_or(crate::domain::codes::UiLanguage::En);
+    let state = AppState::new(db.clone(), Config::for_database(&args.database.url), Clock::system());
+    let actor = binder::command_line_actor(org.id);
+    let req = Request {
+        source,
+        period: args.period,
+        format,
+        include_participant_data: args.include_participant_data,
+        tr: crate::i18n::Tr::new(lang),
+    };
+    let made = binder::build(&state, &actor, &req).await?;
+    let (bytes, _, filename) = tokio::task::spawn_blocking(move || binder::render(&made, format)).await??;
+    let path = args.output.unwrap_or_else(|| PathBuf::from(filename));
+    std::fs::write(&path, &bytes)?;
+    if let Some(queue) = db.audit_queue() {
+        queue.flush().await?;
+    }
+    println!("Evidence binder written to {} ({} KiB).", path.display(), bytes.len().div_ceil(1024));
+    Ok(())
 }
 
 /// The organisation named by id, or the only one in the database.

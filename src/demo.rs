@@ -44,6 +44,7 @@ mod measures;
 mod participation;
 mod personnel;
 mod portal;
+mod readiness;
 
 pub use directory::{DIRECTORY_TOP_UP_VAR, directory_size, top_up_directory};
 
@@ -371,45 +372,64 @@ pub async fn generate(db: &Db, people: usize, seed: u64, now: OffsetDateTime) ->
         // One large transaction: a page cache big enough that SQLite never spills it midway.
         sea_orm::ConnectionTrait::execute_unprepared(&*txn, "PRAGMA cache_size = -1048576").await?;
     }
+    // Indexes only read after the load (the outcome dashboard's), built once at the end.
+    let deferred = Db::defer_indexes(&txn, DEFERRED_INDEXES).await?;
+    let mut phases = Phases::start();
     insert_org(&txn, org_id, now).await?;
     let programs = insert_programs(&txn, &mut rng, org_id, now).await?;
     let sites = insert_sites(&txn, &mut rng, org_id, now).await?;
     let team = insert_staff(&txn, &mut rng, org_id, &programs, &password_hash, people, now).await?;
+    phases.done("staff");
     let today = now.date();
     let members =
         insert_people(&txn, &mut rng, &mut intake_rng, org_id, &programs, &team.workers, people, today, now).await?;
+    phases.done("people");
     let monitored = insert_intake(&txn, intake_rng, org_id, &programs, &team, &members, now).await?;
+    phases.done("intake");
     // Coaching records draw from a third stream, so adding them left everything above unchanged.
     let mut coaching_rng = ChaCha8Rng::seed_from_u64(seed);
     coaching_rng.set_stream(2);
     let plan_needs = insert_coaching(&txn, coaching_rng, org_id, &programs, &team, &members, &monitored, now).await?;
+    phases.done("coaching");
     // Groups draw from a fourth.
     let mut groups_rng = ChaCha8Rng::seed_from_u64(seed);
     groups_rng.set_stream(3);
     let facilitators =
         insert_groups(&txn, groups_rng, org_id, &programs, &sites, &team, &members, &password_hash, now).await?;
+    phases.done("groups");
     // The resource directory, referrals, consents and information-only contacts draw from a fifth.
     let mut directory_rng = ChaCha8Rng::seed_from_u64(seed);
     directory_rng.set_stream(4);
     let referrals =
         directory::Demo { rng: directory_rng, org_id, programs: &programs, team: &team, members: &members, now };
     referrals.insert(&txn, &plan_needs, seed).await?;
+    phases.done("directory and referrals");
     // Personnel records (profiles, certifications, training, supervision) draw from a sixth.
     let mut personnel_rng = ChaCha8Rng::seed_from_u64(seed);
     personnel_rng.set_stream(5);
     personnel::Demo { rng: personnel_rng, org_id, team: &team, now }.insert(&txn).await?;
+    phases.done("personnel");
     // Participant voice (feedback, rules, meetings, opportunities, welcoming reviews, portal) a seventh.
     let mut voice_rng = ChaCha8Rng::seed_from_u64(seed);
     voice_rng.set_stream(6);
     let voice = VoiceDemo { org_id, programs: &programs, sites: &sites, team: &team, members: &members, now };
     voice.insert(&txn, &mut voice_rng).await?;
+    phases.done("participant voice");
     // Outcomes (instruments, measurements, logic models) draw from streams 7, 8 and 9.
     let outcomes = OutcomesDemo { org_id, programs: &programs, sites: &sites, team: &team, members: &members, now };
     outcomes.insert(&txn, seed).await?;
+    phases.done("outcomes");
+    // Readiness history draws from a tenth stream.
+    let mut readiness_rng = ChaCha8Rng::seed_from_u64(seed);
+    readiness_rng.set_stream(10);
+    readiness::insert(&txn, &mut readiness_rng, org_id, team.director, now).await?;
     let entry =
         crate::audit::Entry::new(org_id, "demo.generate").detail(serde_json::json!({ "people": people, "seed": seed }));
     db::audit::append(&txn, entry, now).await?;
+    Db::restore_indexes(&txn, deferred).await?;
+    phases.done("deferred indexes");
     txn.commit().await?;
+    phases.done("commit");
     if sqlite {
         // Back to the connection's usual cache (the writer is a pool of one connection).
         let txn = db.begin_write().await?;
@@ -419,6 +439,25 @@ pub async fn generate(db: &Db, people: usize, seed: u64, now: OffsetDateTime) ->
     db.after_bulk_load().await?;
     Ok(DemoSummary { org_id, people, staff: team.workers.len() + 4 + facilitators, created: true })
 }
+
+/// Logs how long each part of the demo took (shown with `--log-json`), to see where time goes.
+struct Phases(std::time::Instant);
+
+impl Phases {
+    fn start() -> Phases {
+        Phases(std::time::Instant::now())
+    }
+
+    fn done(&mut self, phase: &'static str) {
+        let now = std::time::Instant::now();
+        tracing::info!(phase, seconds = (now - self.0).as_secs_f64(), "demo part written");
+        self.0 = now;
+    }
+}
+
+/// Secondary indexes the demo drops while it writes and builds again before it commits.
+const DEFERRED_INDEXES: &[&str] =
+    &["outcome_person_summaries_pairs", "outcome_person_summaries_latest", "contacts_outputs"];
 
 /// What the participant-voice demo records draw on: the organisation's programs, sites, staff and people.
 struct VoiceDemo<'a> {

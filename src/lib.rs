@@ -15,6 +15,8 @@ pub mod consents;
 pub mod db;
 pub mod demo;
 pub mod directory;
+// text_code! (declared in domain::codes) is used by the modules after it.
+#[macro_use]
 pub mod domain;
 pub mod error;
 pub mod groups;
@@ -26,5 +28,6 @@ pub mod portal;
 pub mod records;
 pub mod referrals;
 pub mod setup;
+pub mod standards;
 pub mod voice;
 pub mod web;

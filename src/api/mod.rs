@@ -19,6 +19,8 @@ pub mod outcomes;
 pub mod participation;
 pub mod people;
 pub mod portal;
+pub mod readiness;
+pub mod readiness_onsite;
 pub mod referrals;
 pub mod reminders;
 pub mod setup;
@@ -103,7 +105,12 @@ use utoipa_swagger_ui::SwaggerUi;
         evidence, inputs, activities, outputs computed live from records, outcomes linked to measures with \
         targets, long-term impact, and the validity checks of the rating guide."),
         (name = "outcomes", description = "Outcome dashboards: paired first-to-latest change, share reaching \
-        targets, distributions, disaggregation with small-cell suppression, and the de-identified exports.")),
+        targets, distributions, disaggregation with small-cell suppression, and the de-identified exports."),
+        (name = "readiness", description = "Accreditation readiness: the standards of CSE 2024, CA-CSE 2022, \
+        CA-CSE 2020 and the PRSC service definition as data (our paraphrase) with their crosswalk, which apply to \
+        each program and why not, live evidence per element with the failing records, suggested ratings 1–4 with \
+        configurable thresholds, self-ratings with their history, evidence documents, the interview roster and \
+        reviewer's samples of case records.")),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     components(schemas(crate::web::errors::ErrorEnvelope, crate::web::errors::ErrorItem))
@@ -152,7 +159,9 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(measures::routes())
                 .merge(logic_models::routes())
                 .merge(outcomes::routes())
-                .merge(outcome_exports::routes()),
+                .merge(outcome_exports::routes())
+                .merge(readiness::routes())
+                .merge(readiness_onsite::routes()),
         )
         .split_for_parts()
 }

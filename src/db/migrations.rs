@@ -22,6 +22,8 @@ mod outcomes;
 mod participation;
 mod personnel;
 mod portal;
+mod readiness;
+mod readiness_onsite;
 mod referrals;
 
 pub struct Migrator;
@@ -48,6 +50,8 @@ impl MigratorTrait for Migrator {
             Box::new(logic_models::LogicModels),
             Box::new(outcome_reports::OutcomeReports),
             Box::new(outcome_speed::OutcomeSpeed),
+            Box::new(readiness::Readiness),
+            Box::new(readiness_onsite::ReadinessOnsite),
         ]
     }
 }

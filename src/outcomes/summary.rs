@@ -243,7 +243,8 @@ pub async fn rebuild(conn: &impl ConnectionTrait, org_id: Uuid) -> Result<(), Db
 /// Writes the measured summaries of an organisation with none yet straight from its measurements,
 /// in SQL (window functions in both backends): the bulk path of the demo and of `rebuild`. The
 /// order within a person — day, then score, then id — is the one `refresh` folds in, so the two
-/// agree row for row (the integration tests compare them).
+/// agree row for row (the integration tests compare them). The latest row is the last in that same
+/// order (`rn = n`), so the measurements are sorted once.
 pub async fn add_measured_from_table(conn: &impl ConnectionTrait, org_id: Uuid) -> Result<(), DbErr> {
     let backend = conn.get_database_backend();
     let p = |n: usize| match backend {
@@ -264,10 +265,10 @@ pub async fn add_measured_from_table(conn: &impl ConnectionTrait, org_id: Uuid) 
              m.person_id, m.taken_on, m.score, m.site_id, m.program_id, \
              FIRST_VALUE(m.taken_on) OVER w AS first_on, FIRST_VALUE(m.score) OVER w AS first_score, \
              COUNT(*) OVER w AS n, ROW_NUMBER() OVER (PARTITION BY m.instrument_key, {partition}m.person_id \
-             ORDER BY m.taken_on DESC, m.score DESC, m.id DESC) AS rn \
+             ORDER BY m.taken_on, m.score, m.id) AS rn \
              FROM outcome_measurements m WHERE m.org_id = {org} AND m.score IS NOT NULL{only_programs} \
              WINDOW w AS (PARTITION BY m.instrument_key, {partition}m.person_id ORDER BY m.taken_on, m.score, m.id \
-             ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) x WHERE rn = 1"
+             ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) x WHERE rn = n"
         );
         conn.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
     }

@@ -27,6 +27,8 @@ pub mod participation;
 pub mod people;
 pub mod portal;
 pub mod public;
+pub mod readiness;
+pub mod readiness_onsite;
 pub mod referrals;
 pub mod reminders;
 pub mod safety;
@@ -100,6 +102,8 @@ pub fn router() -> Router<AppState> {
         .merge(logic_models::routes())
         .merge(outcomes::routes())
         .merge(outcome_exports::routes())
+        .merge(readiness::routes())
+        .merge(readiness_onsite::routes())
 }
 
 const SEEN_KEY: &str = "seen_at";

@@ -53,6 +53,7 @@ pub struct ShellUser {
     pub sees_staff: bool,
     pub sees_intake: bool,
     pub sees_reports: bool,
+    pub sees_readiness: bool,
 }
 
 /// Everything the layout needs; every page struct carries one.
@@ -80,6 +81,7 @@ impl Shell {
             sees_staff: access::allows(a, Action::ViewStaff, Reach::Outside),
             sees_intake: access::request_scope(a) != access::RequestScope::Nobody,
             sees_reports: access::allows(a, Action::ViewIntakeReports, Reach::Outside),
+            sees_readiness: access::allows(a, Action::ViewReadiness, Reach::Outside),
         };
         let country = Country::parse(&ctx.org.country).unwrap_or(Country::Us);
         Ok(Shell {
