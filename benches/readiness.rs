@@ -1,14 +1,21 @@
 //! Accreditation readiness over a 50 000-person organisation with 2 000 000 contacts: the whole
 //! evidence report for a year (every applicable measure of CSE 2024, then of PRSC), computed from
-//! the database each time. Run with `cargo bench --bench readiness`; the setup also prints each
+//! the database each time, and the evidence binder as a PDF (built from the same report, then
+//! typeset). Run with `cargo bench --bench readiness`; the setup also prints each
 //! measure's own time, slowest first. The demo generator writes the organisation; its contacts are
 //! then copied further back (as `scripts/load.sh` does) up to the total. MAINSTAY_BENCH_PEOPLE and
 //! MAINSTAY_BENCH_CONTACTS change the sizes; MAINSTAY_BENCH_POSTGRES_URL (an admin URL) runs it on
 //! a fresh PostgreSQL database instead.
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use mainstay::access::Actor;
+use mainstay::app::AppState;
+use mainstay::config::Config;
 use mainstay::db::Db;
+use mainstay::domain::Clock;
 use mainstay::domain::community::Period;
+use mainstay::i18n::Tr;
+use mainstay::standards::binder::{self, Format};
 use mainstay::standards::catalogue::Source;
 use mainstay::standards::measures::{self, MeasureKey, Scope};
 use mainstay::standards::readiness;
@@ -21,6 +28,8 @@ use uuid::Uuid;
 
 struct Setup {
     db: Db,
+    state: AppState,
+    quality: Actor,
     org_id: Uuid,
     period: Period,
     today: time::Date,
@@ -71,7 +80,14 @@ fn setup(rt: &Runtime) -> Setup {
         db.close().await;
         let db = Db::connect(&url).await.expect("reconnect");
         let today = now.date();
-        Setup { db, org_id: summary.org_id, period: Period::last_year(today), today }
+        let state = AppState::new(db.clone(), Config::for_database(&url), Clock::system());
+        let lead = mainstay::db::staff::by_email(&db, "quality@demo.example").await.expect("q").expect("quality lead");
+        let facts = mainstay::auth::AccessCache::default()
+            .load(&db, summary.org_id, lead.id)
+            .await
+            .expect("access facts")
+            .expect("quality lead facts");
+        Setup { db, state, quality: facts.actor(None), org_id: summary.org_id, period: Period::last_year(today), today }
     })
 }
 
@@ -113,6 +129,21 @@ fn bench_readiness(c: &mut Criterion) {
     group.bench_function("evidence_prsc_year", |b| {
         b.iter(|| black_box(rt.block_on(report(Source::Prsc)).expect("report")))
     });
+    let binder_request = binder::Request {
+        source: Source::Cse2024,
+        period: s.period,
+        format: Format::Pdf,
+        include_participant_data: false,
+        tr: Tr::new(mainstay::domain::codes::UiLanguage::En),
+    };
+    let make_pdf = || {
+        let made = rt.block_on(binder::build(&s.state, &s.quality, &binder_request)).expect("binder");
+        binder::render(&made, Format::Pdf).expect("pdf")
+    };
+    let started = Instant::now();
+    let (pdf, _, _) = make_pdf();
+    println!("first binder PDF: {:.1?} ({} KiB)", started.elapsed(), pdf.len() / 1024);
+    group.bench_function("binder_pdf_cse_2024_year", |b| b.iter(|| black_box(make_pdf())));
     group.finish();
 }
 

@@ -755,10 +755,10 @@ async fn records_download_without_note_text_and_the_accounting_of_disclosures() 
         minutes: Set(47),
         mode: Set("phone".into()),
         setting: Set("remote".into()),
-        present: Set(Some("Present: a sister, name withheld 5512".into())),
+        present: Set(Some("Present: a sister, name withheld QX5512".into())),
         activities: Set(String::new()),
         goals: Set(String::new()),
-        note: Set("Private working note 7741 about the week".into()),
+        note: Set("Private working note QX7741 about the week".into()),
         status: Set("signed".into()),
         signed_at: Set(Some(app.now())),
         signed_by: Set(Some(coach)),
@@ -780,12 +780,12 @@ async fn records_download_without_note_text_and_the_accounting_of_disclosures() 
     let record = json.json();
     assert!(record["contacts"].as_array().unwrap().iter().any(|c| c["minutes"] == 47 && c["mode"] == "phone"));
     assert!(!record["plans"].as_array().unwrap().is_empty());
-    for text in ["7741", "5512", "\"note\"", "\"present\""] {
+    for text in ["QX7741", "QX5512", "\"note\"", "\"present\""] {
         json.assert_lacks(text);
     }
     let html = me.get("/my/records/record.html").await;
-    html.assert_status(StatusCode::OK).assert_contains("47 minutes").assert_lacks("7741").assert_lacks("5512");
-    me.get("/my/contacts").await.assert_contains("47 minutes").assert_lacks("7741");
+    html.assert_status(StatusCode::OK).assert_contains("47 minutes").assert_lacks("QX7741").assert_lacks("QX5512");
+    me.get("/my/contacts").await.assert_contains("47 minutes").assert_lacks("QX7741");
     me.get("/my/records/disclosures").await.assert_status(StatusCode::OK).assert_contains("shared");
     let csv = me.get("/my/records/disclosures.csv").await;
     csv.assert_status(StatusCode::OK);
