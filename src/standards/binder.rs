@@ -503,27 +503,29 @@ fn cells(tr: &Tr, programs: &[Uuid], a: &Applicability) -> Vec<String> {
 }
 
 fn applicability(tr: &Tr, report: &Report) -> Vec<ApplicabilityLine> {
-    let ids: Vec<Uuid> = report.programs.iter().map(|p| p.id).collect();
+    applicability_lines(tr, &report.programs, &report.sections)
+}
+
+/// Every section then its standards against every program, as the binder and the applicability
+/// page both show them.
+pub fn applicability_lines(
+    tr: &Tr,
+    programs: &[readiness::ProgramRow],
+    sections: &[readiness::SectionReport],
+) -> Vec<ApplicabilityLine> {
+    let ids: Vec<Uuid> = programs.iter().map(|p| p.id).collect();
+    let line = |id: &str, title: &str, is_section: bool, a: &Applicability| ApplicabilityLine {
+        id: id.to_string(),
+        title: title.to_string(),
+        is_section,
+        applies: a.applies,
+        na: na_text(tr, a),
+        cells: cells(tr, &ids, a),
+    };
     let mut rows = Vec::new();
-    for s in &report.sections {
-        rows.push(ApplicabilityLine {
-            id: s.id.clone(),
-            title: s.title.clone(),
-            is_section: true,
-            applies: s.applicability.applies,
-            na: na_text(tr, &s.applicability),
-            cells: cells(tr, &ids, &s.applicability),
-        });
-        for st in &s.standards {
-            rows.push(ApplicabilityLine {
-                id: st.id.clone(),
-                title: st.title.clone(),
-                is_section: false,
-                applies: st.applicability.applies,
-                na: na_text(tr, &st.applicability),
-                cells: cells(tr, &ids, &st.applicability),
-            });
-        }
+    for s in sections {
+        rows.push(line(&s.id, &s.title, true, &s.applicability));
+        rows.extend(s.standards.iter().map(|st| line(&st.id, &st.title, false, &st.applicability)));
     }
     rows
 }

@@ -12,7 +12,7 @@ use crate::domain::codes::Edition;
 use crate::domain::community::Period;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
-use crate::standards::applicability::{Applicability, NaReason};
+use crate::standards::applicability::Applicability;
 use crate::standards::binder::{self, Binder, Format, Request as BinderRequest};
 use crate::standards::catalogue::{self, Source};
 use crate::standards::measures::{Failing, MeasureKey, MeasureResult};
@@ -26,7 +26,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 use std::collections::HashMap;
-use uuid::Uuid;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -529,16 +528,6 @@ pub async fn measure_page(ctx: Ctx, Query(q): Query<ReadinessQuery>) -> AppResul
 
 // ---------- applicability ----------
 
-pub struct ApplicabilityRow {
-    pub id: String,
-    pub title: String,
-    pub is_section: bool,
-    pub applies: bool,
-    pub na: String,
-    /// Per program: "" where it applies, else the reason.
-    pub cells: Vec<String>,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "readiness/applicability.html")]
 pub struct ApplicabilityPage {
@@ -549,41 +538,15 @@ pub struct ApplicabilityPage {
     pub sources: Vec<(String, String, bool)>,
     pub edition: String,
     pub programs: Vec<(String, String)>,
-    pub rows: Vec<ApplicabilityRow>,
+    pub rows: Vec<crate::standards::binder::ApplicabilityLine>,
     pub screening_contracted: bool,
-}
-
-fn cells(tr: &Tr, programs: &[Uuid], a: &Applicability) -> Vec<String> {
-    let reasons: HashMap<Uuid, NaReason> = a.excluded.iter().copied().collect();
-    programs.iter().map(|p| reasons.get(p).map(|r| tr.t(&r.message_id())).unwrap_or_default()).collect()
 }
 
 pub async fn applicability_page(ctx: Ctx, Query(q): Query<ReadinessQuery>) -> AppResult<Response> {
     let c = chosen(&ctx, &q);
     let a = readiness::applicability(&ctx.state, &ctx.actor, c.source).await?;
     let tr = &ctx.tr;
-    let program_ids: Vec<Uuid> = a.programs.iter().map(|p| p.id).collect();
-    let mut rows = Vec::new();
-    for s in &a.sections {
-        rows.push(ApplicabilityRow {
-            id: s.id.clone(),
-            title: s.title.clone(),
-            is_section: true,
-            applies: s.applicability.applies,
-            na: na_text(tr, &s.applicability),
-            cells: cells(tr, &program_ids, &s.applicability),
-        });
-        for st in &s.standards {
-            rows.push(ApplicabilityRow {
-                id: st.id.clone(),
-                title: st.title.clone(),
-                is_section: false,
-                applies: st.applicability.applies,
-                na: na_text(tr, &st.applicability),
-                cells: cells(tr, &program_ids, &st.applicability),
-            });
-        }
-    }
+    let rows = crate::standards::binder::applicability_lines(tr, &a.programs, &a.sections);
     let page = ApplicabilityPage {
         shell: ctx.shell().await?,
         back: format!("/readiness?{}", query_string(c.source, &c.period)),
