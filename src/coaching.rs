@@ -392,6 +392,7 @@ pub async fn agree_plan(
     updated.version = plan.version + 1;
     updated.updated_by = actor.staff_id;
     updated.updated_at = now;
+    let facts = crate::domain::coaching::PlanFacts::of_json(&plan.content);
     let txn = state.db.begin_write().await?;
     db::coaching::update_plan(&txn, updated.clone(), plan.version).await?;
     db::coaching::insert_plan_version(
@@ -404,6 +405,10 @@ pub async fn agree_plan(
             number,
             kind: kind.code().into(),
             content: plan.content.clone(),
+            goal_count: facts.goal_count,
+            has_strengths: facts.has_strengths,
+            has_barriers: facts.has_barriers,
+            has_progress: facts.has_progress,
             agreement: agreement.agreement.code().into(),
             agreed_on: agreement.agreed_on,
             signed_name: agreement.signed_name.clone(),

@@ -372,7 +372,8 @@ pub async fn generate(db: &Db, people: usize, seed: u64, now: OffsetDateTime) ->
         // One large transaction: a page cache big enough that SQLite never spills it midway.
         sea_orm::ConnectionTrait::execute_unprepared(&*txn, "PRAGMA cache_size = -1048576").await?;
     }
-    // Indexes only read after the load (the outcome dashboard's), built once at the end.
+    // Indexes only read after the load (the outcome dashboard's, the readiness evidence's), built
+    // once at the end.
     let deferred = Db::defer_indexes(&txn, DEFERRED_INDEXES).await?;
     let mut phases = Phases::start();
     insert_org(&txn, org_id, now).await?;
@@ -457,7 +458,7 @@ impl Phases {
 
 /// Secondary indexes the demo drops while it writes and builds again before it commits.
 const DEFERRED_INDEXES: &[&str] =
-    &["outcome_person_summaries_pairs", "outcome_person_summaries_latest", "contacts_outputs"];
+    &["outcome_person_summaries_pairs", "outcome_person_summaries_latest", "contacts_outputs", "contacts_warned"];
 
 /// What the participant-voice demo records draw on: the organisation's programs, sites, staff and people.
 struct VoiceDemo<'a> {
@@ -3617,6 +3618,7 @@ impl Coaching<'_> {
             for (k, a) in agreed.iter().enumerate() {
                 let verbal = self.rng.gen_bool(0.3);
                 let moved_note = (k == 0 && moved_in).then(|| MOVED_IN.to_string());
+                let facts = crate::domain::coaching::PlanFacts::of_json(&a.json);
                 let row = recovery_plan_version::Model {
                     id: uuid(&mut self.rng),
                     org_id: self.org_id,
@@ -3625,6 +3627,10 @@ impl Coaching<'_> {
                     number: k as i32 + 1,
                     kind: if k == 0 { PlanVersionKind::Initial } else { PlanVersionKind::Review }.code().into(),
                     content: a.json.clone(),
+                    goal_count: facts.goal_count,
+                    has_strengths: facts.has_strengths,
+                    has_barriers: facts.has_barriers,
+                    has_progress: facts.has_progress,
                     agreement: if verbal { Agreement::Verbal } else { Agreement::Signature }.code().into(),
                     agreed_on: a.on,
                     signed_name: (!verbal).then(|| format!("{} {}", m.given_name, m.family_name)),

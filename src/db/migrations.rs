@@ -24,6 +24,7 @@ mod personnel;
 mod portal;
 mod readiness;
 mod readiness_onsite;
+mod readiness_speed;
 mod referrals;
 
 pub struct Migrator;
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(outcome_speed::OutcomeSpeed),
             Box::new(readiness::Readiness),
             Box::new(readiness_onsite::ReadinessOnsite),
+            Box::new(readiness_speed::ReadinessSpeed),
         ]
     }
 }

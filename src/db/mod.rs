@@ -153,7 +153,9 @@ impl Db {
     }
 
     pub async fn migrate(&self) -> Result<(), DbErr> {
-        migrations::Migrator::up(&self.conn, None).await?;
+        // On the writer: its one SQLite connection sees each schema change the migration before made
+        // (a pooled reader could still hold the old schema, and refuse to recreate a dropped index).
+        migrations::Migrator::up(&self.writer, None).await?;
         self.optimize().await
     }
 

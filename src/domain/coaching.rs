@@ -309,6 +309,42 @@ pub struct PlanContent {
     pub household_member_ids: Vec<Uuid>,
 }
 
+/// What the readiness evidence asks of an agreed version's content (CSE 3.04 person-driven plans,
+/// goals evaluated at review), stored beside the version when it is agreed: counting a year of
+/// plans then reads four columns instead of parsing every plan document.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PlanFacts {
+    pub goal_count: i32,
+    pub has_strengths: bool,
+    /// Barriers written down, or at least one unmet need.
+    pub has_barriers: bool,
+    /// An evaluation of how things went, or a goal's progress moved or noted.
+    pub has_progress: bool,
+}
+
+impl PlanFacts {
+    /// From the stored JSON, field by field as the migration that filled the columns read them
+    /// (a missing or malformed field counts as empty), so a partial document still answers.
+    pub fn of_json(content: &str) -> PlanFacts {
+        let doc: serde_json::Value = serde_json::from_str(content).unwrap_or_default();
+        let text = |v: &serde_json::Value| v.as_str().is_some_and(|s| !s.trim().is_empty());
+        let goals = doc.get("goals").and_then(|g| g.as_array());
+        let not_started = GoalProgress::NotStarted.code();
+        let goal_moved = |g: &serde_json::Value| {
+            g.get("progress").and_then(|p| p.as_str()).is_some_and(|p| p != not_started)
+                || g.get("progress_note").is_some_and(text)
+        };
+        PlanFacts {
+            goal_count: goals.map_or(0, |g| g.len().min(i32::MAX as usize) as i32),
+            has_strengths: doc.get("strengths").is_some_and(text),
+            has_barriers: doc.get("barriers").is_some_and(text)
+                || doc.get("unmet_needs").and_then(|u| u.as_array()).is_some_and(|u| !u.is_empty()),
+            has_progress: doc.get("progress_evaluation").is_some_and(text)
+                || goals.is_some_and(|g| g.iter().any(goal_moved)),
+        }
+    }
+}
+
 /// The text fields of a plan, in form order, with their message ids.
 pub const PLAN_TEXT_FIELDS: &[(&str, &str)] = &[
     ("why_came", "plan-why-came"),
@@ -1161,5 +1197,18 @@ mod tests {
             split_codes::<CoachingActivity>(&joined),
             vec![CoachingActivity::Linking, CoachingActivity::Advocacy]
         );
+    }
+
+    #[test]
+    fn plan_facts_read_each_field_and_count_a_partial_document() {
+        let full = r#"{"strengths":" fixes things ","barriers":"","unmet_needs":[{"need":"housing"}],
+            "goals":[{"progress":"not-started","progress_note":" "},{"progress":"some-progress"}],
+            "progress_evaluation":""}"#;
+        let facts = PlanFacts::of_json(full);
+        assert_eq!(facts, PlanFacts { goal_count: 2, has_strengths: true, has_barriers: true, has_progress: true });
+        let partial = PlanFacts::of_json(r#"{"goals":[{"progress_note":"Called the clinic"}],"strengths":"  "}"#);
+        assert_eq!(partial, PlanFacts { goal_count: 1, has_strengths: false, has_barriers: false, has_progress: true });
+        assert_eq!(PlanFacts::of_json("{}"), PlanFacts::default());
+        assert_eq!(PlanFacts::of_json("not json"), PlanFacts::default());
     }
 }

@@ -644,6 +644,7 @@ impl Org {
         )
         .await;
         for v in versions {
+            let facts = mainstay::domain::coaching::PlanFacts::of_json(&v.content);
             insert(
                 &self.conn,
                 recovery_plan_version::Model {
@@ -654,6 +655,10 @@ impl Org {
                     number: v.number,
                     kind: v.kind.into(),
                     content: v.content,
+                    goal_count: facts.goal_count,
+                    has_strengths: facts.has_strengths,
+                    has_barriers: facts.has_barriers,
+                    has_progress: facts.has_progress,
                     agreement: if v.verbal { "verbal" } else { "signature" }.into(),
                     agreed_on: v.agreed_on,
                     signed_name: (!v.verbal).then(|| "Test Person".into()),

@@ -11,6 +11,11 @@ pub struct Model {
     pub number: i32,
     pub kind: String,
     pub content: String,
+    /// `domain::coaching::PlanFacts` of `content`, kept for the readiness evidence.
+    pub goal_count: i32,
+    pub has_strengths: bool,
+    pub has_barriers: bool,
+    pub has_progress: bool,
     pub agreement: String,
     pub agreed_on: TimeDate,
     pub signed_name: Option<String>,

@@ -54,20 +54,38 @@ pub const KEYS: &[MeasureKey] = &[
     MeasureKey::AdvisoryMeetings,
 ];
 
+/// The measures asked of the personnel competency rules, which [`competencies`] answers together.
+pub const COMPETENCY_KEYS: &[MeasureKey] = &[
+    MeasureKey::StaffQualified,
+    MeasureKey::SupervisorsQualified,
+    MeasureKey::TrainingAllStaff,
+    MeasureKey::TrainingDirectService,
+    MeasureKey::PeerStaffCertified,
+    MeasureKey::PeerStaffRole,
+    MeasureKey::PeerStaffSupervised,
+    MeasureKey::PeerTraining,
+    MeasureKey::PrscCompetencies,
+];
+
+/// Several of [`COMPETENCY_KEYS`] from one read of the staff records, in the order asked.
+pub async fn competencies(
+    conn: &DatabaseConnection,
+    keys: &[MeasureKey],
+    scope: &Scope,
+) -> Result<Vec<MeasureResult>, DbErr> {
+    debug_assert!(keys.iter().all(|k| COMPETENCY_KEYS.contains(k)));
+    staff::competency(conn, keys, scope).await
+}
+
 pub async fn run(conn: &DatabaseConnection, key: MeasureKey, scope: &Scope) -> Result<MeasureResult, DbErr> {
     use MeasureKey as K;
     match key {
         K::LogicModelsComplete => logic_models_complete(conn, scope).await,
         K::LogicModelsTwoOutcomes => logic_models_two_outcomes(conn, scope).await,
-        K::StaffQualified
-        | K::SupervisorsQualified
-        | K::TrainingAllStaff
-        | K::TrainingDirectService
-        | K::PeerStaffCertified
-        | K::PeerStaffRole
-        | K::PeerStaffSupervised
-        | K::PeerTraining
-        | K::PrscCompetencies => staff::competency(conn, key, scope).await,
+        _ if COMPETENCY_KEYS.contains(&key) => {
+            let mut results = staff::competency(conn, &[key], scope).await?;
+            Ok(results.remove(0))
+        }
         K::TrainingGroupLeaders => staff::group_leaders(conn, scope).await,
         K::WorkloadsReviewed => staff::workloads_reviewed(conn, scope).await,
         K::GroupScheduleKept => groups::schedule_kept(conn, scope).await,

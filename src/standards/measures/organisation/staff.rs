@@ -104,34 +104,42 @@ fn codes(needs: &[Need]) -> String {
 /// Failing: the staff member by name, with the missing requirement codes (`gaps`, joined by ", ").
 pub(super) async fn competency(
     conn: &DatabaseConnection,
-    key: MeasureKey,
+    keys: &[MeasureKey],
     scope: &Scope,
-) -> Result<MeasureResult, DbErr> {
+) -> Result<Vec<MeasureResult>, DbErr> {
+    // One read of the staff and their records serves every competency measure asked for: each
+    // read costs as much as all the evaluations after it.
     let members = active_staff(conn, scope.org_id).await?;
     let settings = crate::personnel::settings(conn, scope.org_id).await?;
     let facts = crate::personnel::facts(conn, scope.org_id, &members).await?;
     let as_of = as_of(scope);
-    let (mut total, mut met) = (0u64, 0u64);
-    let mut out = Vec::new();
-    for member in &members {
-        let Some(f) = facts.get(&member.id).filter(|f| concerns(key, f)) else { continue };
-        total += 1;
-        let competency = evaluate(f, &settings.intervals, as_of);
-        let standing = |need: Need| competency.standing(need).unwrap_or(Standing::Missing);
-        let failed = if key == MeasureKey::PeerStaffSupervised {
-            let supervision = standing(Need::Check(Check::SupervisionCurrent));
-            let mentoring = standing(Need::Check(Check::PeerMentoring));
-            (supervision.is_gap() && mentoring.is_gap()).then(|| supervision_failing(member, f))
-        } else {
-            let gaps: Vec<Need> = competency.gaps().map(|i| i.need).filter(|n| checks(key, *n)).collect();
-            (!gaps.is_empty()).then(|| gap_failing(key, member, &gaps, &standing))
-        };
-        match failed {
-            Some(row) => out.push(row),
-            None => met += 1,
+    let evaluated: Vec<_> = members
+        .iter()
+        .filter_map(|member| facts.get(&member.id).map(|f| (member, f, evaluate(f, &settings.intervals, as_of))))
+        .collect();
+    let mut results = Vec::with_capacity(keys.len());
+    for key in keys.iter().copied() {
+        let (mut total, mut met) = (0u64, 0u64);
+        let mut out = Vec::new();
+        for (member, f, competency) in evaluated.iter().filter(|(_, f, _)| concerns(key, f)) {
+            total += 1;
+            let standing = |need: Need| competency.standing(need).unwrap_or(Standing::Missing);
+            let failed = if key == MeasureKey::PeerStaffSupervised {
+                let supervision = standing(Need::Check(Check::SupervisionCurrent));
+                let mentoring = standing(Need::Check(Check::PeerMentoring));
+                (supervision.is_gap() && mentoring.is_gap()).then(|| supervision_failing(member, f))
+            } else {
+                let gaps: Vec<Need> = competency.gaps().map(|i| i.need).filter(|n| checks(key, *n)).collect();
+                (!gaps.is_empty()).then(|| gap_failing(key, member, &gaps, &standing))
+            };
+            match failed {
+                Some(row) => out.push(row),
+                None => met += 1,
+            }
         }
+        results.push(MeasureResult::new(key, met, total, out));
     }
-    Ok(MeasureResult::new(key, met, total, out))
+    Ok(results)
 }
 
 fn gap_failing(key: MeasureKey, member: &staff::Model, gaps: &[Need], standing: &dyn Fn(Need) -> Standing) -> Failing {
