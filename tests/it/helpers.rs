@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use time::OffsetDateTime;
 use tower::ServiceExt;
+use uuid::Uuid;
 
 pub const PASSWORD: &str = "mainstay-demo";
 pub const START: i64 = 1_795_000_000; // 2026-11-18, a fixed "now" that tests can move forward.
@@ -360,4 +361,51 @@ pub fn multipart_body(fields: &[(&str, &str)], file_part: &str, file: Option<(&s
     }
     body.extend_from_slice(format!("--{MULTIPART_BOUNDARY}--\r\n").as_bytes());
     body
+}
+
+/// A person with a name and record number and nothing else, for tests that insert records directly.
+pub fn person_row(
+    org_id: Uuid,
+    record_number: i64,
+    given: &str,
+    family: &str,
+    at: OffsetDateTime,
+) -> mainstay::db::entities::person::Model {
+    mainstay::db::entities::person::Model {
+        id: Uuid::new_v4(),
+        org_id,
+        record_number,
+        legal_given_name: given.into(),
+        legal_family_name: family.into(),
+        preferred_name: None,
+        pronouns: None,
+        date_of_birth: None,
+        phone: None,
+        phone_digits: None,
+        email: None,
+        address_line: None,
+        locality: None,
+        region: None,
+        postal_code: None,
+        preferred_contact: None,
+        voicemail_ok: None,
+        text_ok: None,
+        email_ok: None,
+        contact_notes: None,
+        preferred_language: None,
+        interpreter_needed: false,
+        race_codes: None,
+        race_self_described: None,
+        ethnicity: None,
+        ethnicity_self_described: None,
+        gender: None,
+        gender_self_described: None,
+        emergency_name: None,
+        emergency_relationship: None,
+        emergency_phone: None,
+        created_by: None,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    }
 }

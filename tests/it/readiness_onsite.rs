@@ -4,7 +4,7 @@
 //! seed, stratified by program) and their checklist on hand-built records. The clock starts on
 //! 2026-11-18.
 
-use crate::helpers::{Client, MULTIPART_BOUNDARY, Response, TestApp, multipart_body};
+use crate::helpers::{Client, MULTIPART_BOUNDARY, Response, TestApp, multipart_body, person_row};
 use axum::http::{Method, StatusCode, header};
 use mainstay::db::entities::{
     coaching_contact, enrolment, person, program, recovery_plan_version, risk_response, risk_screen, safety_plan, staff,
@@ -477,44 +477,7 @@ async fn hand_built(app: &TestApp) -> (Uuid, Uuid, Uuid) {
     let mut ids = Vec::new();
     for (n, family) in [(970_001_i64, "Complete"), (970_002, "Empty")] {
         let id = Uuid::new_v4();
-        let mut p: person::ActiveModel = person::Model {
-            id,
-            org_id,
-            record_number: n,
-            legal_given_name: "Check".into(),
-            legal_family_name: family.into(),
-            preferred_name: None,
-            pronouns: None,
-            date_of_birth: None,
-            phone: None,
-            phone_digits: None,
-            email: None,
-            address_line: None,
-            locality: None,
-            region: None,
-            postal_code: None,
-            preferred_contact: None,
-            voicemail_ok: None,
-            text_ok: None,
-            email_ok: None,
-            contact_notes: None,
-            preferred_language: None,
-            interpreter_needed: false,
-            race_codes: None,
-            race_self_described: None,
-            ethnicity: None,
-            ethnicity_self_described: None,
-            gender: None,
-            gender_self_described: None,
-            emergency_name: None,
-            emergency_relationship: None,
-            emergency_phone: None,
-            created_by: None,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        }
-        .into();
+        let mut p: person::ActiveModel = person::Model { id, ..person_row(org_id, n, "Check", family, now) }.into();
         p = p.reset_all();
         p.insert(conn).await.unwrap();
         enrolment::ActiveModel::from(enrolment::Model {

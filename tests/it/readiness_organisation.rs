@@ -2,7 +2,7 @@
 //! builds a fresh organisation beside the demo one (so the demo's records never change what is
 //! asserted) and measures the 12 months up to the harness's today, 2026-11-18 (America/New_York).
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, person_row};
 use mainstay::access::Actor;
 use mainstay::db::entities::{
     advisory_attendee, advisory_meeting, crisis_procedure, curriculum, facilitator_readiness, feedback_change,
@@ -217,47 +217,7 @@ async fn add_program(app: &TestApp, org: Uuid, name: &str, kinds: (bool, bool, b
 
 async fn add_person(app: &TestApp, org: Uuid) -> Uuid {
     let id = Uuid::new_v4();
-    insert!(
-        app,
-        person,
-        person::Model {
-            id,
-            org_id: org,
-            record_number: 7,
-            legal_given_name: "Pat".into(),
-            legal_family_name: "Served".into(),
-            preferred_name: None,
-            pronouns: None,
-            date_of_birth: None,
-            phone: None,
-            phone_digits: None,
-            email: None,
-            address_line: None,
-            locality: None,
-            region: None,
-            postal_code: None,
-            preferred_contact: None,
-            voicemail_ok: None,
-            text_ok: None,
-            email_ok: None,
-            contact_notes: None,
-            preferred_language: None,
-            interpreter_needed: false,
-            race_codes: None,
-            race_self_described: None,
-            ethnicity: None,
-            ethnicity_self_described: None,
-            gender: None,
-            gender_self_described: None,
-            emergency_name: None,
-            emergency_relationship: None,
-            emergency_phone: None,
-            created_by: None,
-            version: 1,
-            created_at: now(app),
-            updated_at: now(app),
-        }
-    );
+    insert!(app, person, person::Model { id, ..person_row(org, 7, "Pat", "Served", now(app)) });
     id
 }
 

@@ -3,7 +3,7 @@
 //! how many are counted, how many meet the element, and which records fall short and why. The
 //! period is 2026-01-01 to 2026-10-31, judged on the harness's day, 2026-11-18.
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, person_row};
 use mainstay::db::entities::{
     coaching_contact, contact_addendum, enrolment, mutual_aid_connection, opportunity, organisation,
     outcome_measurement, person, program, program_intake_setting, recovery_plan, recovery_plan_version, referral,
@@ -107,40 +107,9 @@ impl Org {
             &self.conn,
             person::Model {
                 id,
-                org_id: self.id,
-                record_number: number,
-                legal_given_name: "Test".into(),
-                legal_family_name: format!("Person {number}"),
-                preferred_name: None,
-                pronouns: None,
-                date_of_birth: None,
-                phone: None,
-                phone_digits: None,
-                email: None,
-                address_line: None,
-                locality: None,
-                region: None,
-                postal_code: None,
-                preferred_contact: None,
-                voicemail_ok: None,
-                text_ok: None,
-                email_ok: None,
-                contact_notes: None,
-                preferred_language: None,
-                interpreter_needed: false,
                 race_codes: race.map(String::from),
-                race_self_described: None,
                 ethnicity: ethnicity.map(String::from),
-                ethnicity_self_described: None,
-                gender: None,
-                gender_self_described: None,
-                emergency_name: None,
-                emergency_relationship: None,
-                emergency_phone: None,
-                created_by: None,
-                version: 1,
-                created_at: noon(date!(2025 - 01 - 01)),
-                updated_at: noon(date!(2025 - 01 - 01)),
+                ..person_row(self.id, number, "Test", &format!("Person {number}"), noon(date!(2025 - 01 - 01)))
             }
             .into_active_model(),
         )

@@ -4,7 +4,7 @@
 //! clock moves, and the personnel settings' validation, access and edit conflicts. The harness's
 //! clock starts on 2026-11-18.
 
-use crate::helpers::{Client, TestApp};
+use crate::helpers::{Client, TestApp, person_row};
 use axum::http::{Method, StatusCode};
 use mainstay::db::entities::{
     coaching_contact, coaching_status, enrolment, group_facilitator, person, referral, staff, staff_profile,
@@ -45,46 +45,6 @@ macro_rules! insert {
     ($conn:expr, $module:ident, $model:expr) => {
         $module::Entity::insert($module::ActiveModel::from($model)).exec_without_returning($conn).await.unwrap()
     };
-}
-
-fn person_row(org_id: Uuid, number: i64, family: &str, now: OffsetDateTime) -> person::Model {
-    person::Model {
-        id: Uuid::new_v4(),
-        org_id,
-        record_number: number,
-        legal_given_name: "Workload".into(),
-        legal_family_name: family.into(),
-        preferred_name: None,
-        pronouns: None,
-        date_of_birth: None,
-        phone: None,
-        phone_digits: None,
-        email: None,
-        address_line: None,
-        locality: None,
-        region: None,
-        postal_code: None,
-        preferred_contact: None,
-        voicemail_ok: None,
-        text_ok: None,
-        email_ok: None,
-        contact_notes: None,
-        preferred_language: None,
-        interpreter_needed: false,
-        race_codes: None,
-        race_self_described: None,
-        ethnicity: None,
-        ethnicity_self_described: None,
-        gender: None,
-        gender_self_described: None,
-        emergency_name: None,
-        emergency_relationship: None,
-        emergency_phone: None,
-        created_by: None,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    }
 }
 
 fn enrolment_row(p: &person::Model, program: Uuid, worker: Uuid, ended: Option<Date>) -> enrolment::Model {
@@ -276,7 +236,7 @@ async fn set_up_worker(app: &TestApp) -> Worker {
 
     let w = worker.id;
     let people: Vec<person::Model> =
-        (0..6).map(|i| person_row(org_id, 990_001 + i, &format!("Loadtest{i}"), now)).collect();
+        (0..6).map(|i| person_row(org_id, 990_001 + i, "Workload", &format!("Loadtest{i}"), now)).collect();
     for p in &people {
         insert!(conn, person, p.clone());
     }
