@@ -291,3 +291,26 @@ async fn a_measure_page_lists_the_failing_records_without_naming_anyone() {
     client.api(Method::GET, "/api/v1/readiness/measures/nope", &token, None).await.assert_status(StatusCode::NOT_FOUND);
     assert!(app.audit_soon_contains("readiness.measure.view").await);
 }
+
+/// The evidence runs four measures side by side; what lets it: SQLite built without its shared page
+/// cache and allocation statistics (`.cargo/config.toml`), PostgreSQL sessions without JIT.
+#[tokio::test]
+async fn the_database_runs_without_what_would_serialise_or_slow_the_evidence() {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let app = TestApp::spawn().await;
+    let conn = app.db.conn();
+    match conn.get_database_backend() {
+        DbBackend::Postgres => {
+            let row = conn.query_one_raw(Statement::from_string(DbBackend::Postgres, "SHOW jit")).await.unwrap();
+            let jit: String = row.expect("a row").try_get_by_index(0).unwrap();
+            assert_eq!(jit, "off");
+        }
+        _ => {
+            let rows =
+                conn.query_all_raw(Statement::from_string(DbBackend::Sqlite, "PRAGMA compile_options")).await.unwrap();
+            let options: Vec<String> = rows.iter().map(|r| r.try_get_by_index(0).unwrap()).collect();
+            assert!(options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"), "{options:?}");
+            assert!(!options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"), "{options:?}");
+        }
+    }
+}
